@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"strings"
+	"time"
+)
+
+// command is something a person can ask for by name, anywhere: /help in
+// the console, a slash command on Discord or Slack, or the bare word.
+type command struct {
+	run func(t *turn, args string)
+	// keepsFlow commands answer and then return to the open question.
+	keepsFlow bool
+}
+
+// CommandNames lists the commands in the order help shows them; adapters
+// use it to register slash commands.
+var CommandNames = []string{
+	"help", "checkin", "win", "progress", "goal", "step", "remind", "pause",
+	"resume", "stop", "zone", "share", "coach", "setup", "export", "forget", "cancel",
+}
+
+func builtinCommands() map[string]command {
+	return map[string]command{
+		"help":     {run: func(t *turn, _ string) { t.say("help", nil) }, keepsFlow: true},
+		"start":    {run: cmdStart},
+		"hi":       {run: cmdStart},
+		"hello":    {run: cmdStart},
+		"goal":     {run: cmdGoal},
+		"step":     {run: cmdStep},
+		"checkin":  {run: cmdCheckIn},
+		"win":      {run: cmdWin, keepsFlow: true},
+		"progress": {run: cmdProgress, keepsFlow: true},
+		"remind":   {run: cmdRemind, keepsFlow: true},
+		"pause":    {run: cmdPause},
+		"resume":   {run: cmdResume, keepsFlow: true},
+		"stop":     {run: cmdStop},
+		"cancel":   {run: cmdCancel},
+		"zone":     {run: cmdZone, keepsFlow: true},
+		"share":    {run: cmdShare, keepsFlow: true},
+		"coach":    {run: func(t *turn, _ string) { t.say("coach.none", nil) }, keepsFlow: true},
+		"setup":    {run: func(t *turn, _ string) { t.say("setup.none", nil) }, keepsFlow: true},
+		"export":   {run: func(t *turn, _ string) { t.say("export.none", nil) }, keepsFlow: true},
+		"forget":   {run: func(t *turn, _ string) { t.say("forget.none", nil) }, keepsFlow: true},
+	}
+}
+
+// fixedMessages are messages the engine says outside flow steps.
+var fixedMessages = []string{
+	"help", "hello.back", "empty", "text.trimmed", "stale.button", "unknown.command",
+	"need.plan", "onboard.resume", "onboard.done", "goal.set", "step.set",
+	"checkin.partly", "checkin.notyet", "checkin.noted", "celebrate.checkin",
+	"celebrate.win", "celebrate.firstwin", "progress", "remind.set", "remind.show",
+	"remind.bad", "remind.none", "pause.set", "pause.bad", "resume.set", "resume.none",
+	"stop.set", "cancel.set", "cancel.none", "zone.set", "zone.show", "zone.bad",
+	"share.set", "share.show", "coach.none", "setup.none", "export.none", "forget.none",
+	"reminder", "back.to.question",
+}
+
+// command runs a named command. Commands that keep the flow re-ask the
+// open question afterwards, so the person knows where they were.
+func (t *turn) command(name, args string) {
+	c, ok := t.e.commands[name]
+	if !ok {
+		t.say("unknown.command", map[string]any{"Command": short(name, 40)})
+		return
+	}
+	c.run(t, args)
+	if c.keepsFlow && t.p.Flow.Flow != "" {
+		if f := t.e.flows[t.p.Flow.Flow]; f != nil {
+			if s := f.step(t.p.Flow.Step); s != nil && !s.Soft {
+				t.say("back.to.question", nil)
+				t.prompt(s)
+			}
+		}
+	}
+}
+
+// needsPlan answers people who ask for something that needs a plan they
+// have not made yet, and offers to make it.
+func (t *turn) needsPlan() bool {
+	if t.p.Onboarded {
+		return false
+	}
+	if t.p.Flow.Flow == "onboard" {
+		t.say("onboard.resume", nil)
+		t.prompt(t.e.flows["onboard"].step(t.p.Flow.Step))
+		return true
+	}
+	t.say("need.plan", nil)
+	t.start("onboard")
+	return true
+}
+
+func cmdStart(t *turn, _ string) {
+	if !t.p.Onboarded && t.p.Flow.Flow == "" {
+		t.start("onboard")
+		return
+	}
+	if t.needsPlan() {
+		return
+	}
+	t.say("hello.back", nil)
+}
+
+func cmdGoal(t *turn, args string) {
+	if t.needsPlan() {
+		return
+	}
+	t.start("goal")
+	if args != "" {
+		t.replies = t.replies[:len(t.replies)-1] // they answered already
+		t.answer(args)
+	}
+}
+
+func cmdStep(t *turn, args string) {
+	if t.needsPlan() {
+		return
+	}
+	t.start("step")
+	if args != "" {
+		t.replies = t.replies[:len(t.replies)-1]
+		t.answer(args)
+	}
+}
+
+func cmdCheckIn(t *turn, args string) {
+	if t.needsPlan() {
+		return
+	}
+	if o, ok := ParseOutcome(args); ok {
+		t.enter("checkin", "outcome")
+		t.recordOutcome(o)
+		return
+	}
+	t.start("checkin")
+}
+
+func cmdWin(t *turn, args string) {
+	if args == "" {
+		if t.p.Flow.Flow == "" || t.p.Flow.Flow == "win" {
+			t.start("win")
+			return
+		}
+		t.say("win.ask", nil)
+		return
+	}
+	t.recordWin(args)
+}
+
+func cmdProgress(t *turn, _ string) {
+	t.say("progress", t.progress())
+}
+
+func cmdRemind(t *turn, args string) {
+	if args == "" {
+		if t.p.Schedule.Cron == "" {
+			t.say("remind.none", nil)
+			return
+		}
+		t.say("remind.show", nil)
+		return
+	}
+	in, err := ParseSchedule(args)
+	if err != nil {
+		t.say("remind.bad", map[string]any{"Problem": err.Error()})
+		return
+	}
+	if in.Habit != "" {
+		t.p.Anchor.Habit = short(in.Habit, 120)
+	}
+	if in.Time != "" {
+		t.p.Anchor.Time = in.Time
+	}
+	t.setSchedule(in.Cron, in.Label)
+	t.say("remind.set", nil)
+}
+
+func cmdPause(t *turn, args string) {
+	if t.p.Schedule.Cron == "" {
+		t.say("remind.none", nil)
+		return
+	}
+	var until time.Time
+	if a := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(args), "for ")); a != "" {
+		d, err := ParseDuration(a)
+		if err != nil || d < time.Hour || d > 366*24*time.Hour {
+			t.say("pause.bad", map[string]any{"Problem": short(args, 40)})
+			return
+		}
+		until = t.now.Add(d)
+	}
+	t.p.Schedule.Paused = true
+	t.p.Schedule.PausedUntil = until
+	t.reschedule()
+	vars := map[string]any{"Until": ""}
+	if !until.IsZero() {
+		vars["Until"] = t.when(until)
+	}
+	t.say("pause.set", vars)
+	t.leaveFlow()
+}
+
+func cmdResume(t *turn, _ string) {
+	if t.p.Schedule.Cron == "" || !t.p.Schedule.Paused {
+		t.say("resume.none", nil)
+		return
+	}
+	t.p.Schedule.Paused = false
+	t.p.Schedule.PausedUntil = time.Time{}
+	t.reschedule()
+	t.say("resume.set", nil)
+}
+
+func cmdStop(t *turn, _ string) {
+	t.leaveFlow()
+	t.p.Schedule = Schedule{}
+	t.reschedule()
+	t.say("stop.set", nil)
+}
+
+func cmdCancel(t *turn, _ string) {
+	if t.p.Flow.Flow == "" {
+		t.say("cancel.none", nil)
+		return
+	}
+	t.leaveFlow()
+	t.say("cancel.set", nil)
+}
+
+// leaveFlow drops the open question. Leaving onboarding keeps what was
+// already answered; /start picks it up again from the beginning.
+func (t *turn) leaveFlow() {
+	t.p.Flow = FlowState{}
+}
+
+func cmdZone(t *turn, args string) {
+	if args == "" {
+		t.say("zone.show", nil)
+		return
+	}
+	name := strings.TrimSpace(args)
+	if _, err := t.e.zones.Load(name); err != nil {
+		t.say("zone.bad", map[string]any{"Problem": err.Error()})
+		return
+	}
+	t.p.Zone = name
+	t.loc, _ = t.e.zones.Load(name)
+	t.reschedule()
+	t.say("zone.set", nil)
+}
+
+func cmdShare(t *turn, args string) {
+	switch normal(args) {
+	case "public", "group", "on":
+		t.p.Share = Group
+	case "private", "off", "dm":
+		t.p.Share = Private
+	default:
+		t.say("share.show", map[string]any{"Public": t.p.Share == Group})
+		return
+	}
+	t.say("share.set", map[string]any{"Public": t.p.Share == Group})
+}

@@ -1,0 +1,452 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Words renders what the bot says. prompts.Set implements it; the engine
+// only knows message names, never the wording.
+type Words interface {
+	// Say renders variant v (0-based, below Variants(name)) of the named
+	// message, choosing a platform-specific version when one exists.
+	Say(name, platform string, v int, data map[string]any) (string, error)
+	// Variants reports how many wordings a message has (at least 1 for
+	// any message that exists, 0 for an unknown name).
+	Variants(name string) int
+}
+
+// Config holds what an Engine needs.
+type Config struct {
+	Store Store
+	Words Words
+	Clock Clock
+	Log   *slog.Logger
+	// Grace is how late a reminder missed during downtime may still be
+	// sent (once, marked late). Default 2h.
+	Grace time.Duration
+	// DefaultZone is used for people whose platform does not tell their
+	// zone. Default UTC.
+	DefaultZone string
+	// Queued, if set, is called after replies were committed to the
+	// outbox, so that senders can wake up.
+	Queued func()
+	// Rescheduled, if set, is called when a reminder time was set or moved,
+	// so that a sleeping scheduler can wake up.
+	Rescheduled func()
+}
+
+// Engine handles events and fires reminders. It is safe for concurrent
+// use; events of one person are handled one at a time.
+type Engine struct {
+	store       Store
+	words       Words
+	clock       Clock
+	log         *slog.Logger
+	grace       time.Duration
+	defaultZone string
+	zones       *Zones
+	flows       map[string]*Flow
+	commands    map[string]command
+	queued      func()
+	rescheduled func()
+	locks       [256]sync.Mutex
+}
+
+// New builds an engine from its configuration.
+func New(c Config) (*Engine, error) {
+	if c.Store == nil || c.Words == nil {
+		return nil, errors.New("bot: engine needs a store and words")
+	}
+	e := &Engine{
+		store: c.Store, words: c.Words, clock: c.Clock, log: c.Log,
+		grace: c.Grace, defaultZone: c.DefaultZone, zones: NewZones(),
+		queued: c.Queued, rescheduled: c.Rescheduled,
+	}
+	if e.clock == nil {
+		e.clock = SystemClock{}
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.grace <= 0 {
+		e.grace = 2 * time.Hour
+	}
+	if e.defaultZone == "" {
+		e.defaultZone = "UTC"
+	}
+	if _, err := e.zones.Load(e.defaultZone); err != nil {
+		return nil, fmt.Errorf("bot: default zone: %w", err)
+	}
+	e.flows = builtinFlows()
+	e.commands = builtinCommands()
+	for _, f := range e.flows {
+		if err := f.check(); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// Clock returns the engine's clock.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// Messages lists every message name the engine may render, for tests that
+// check each one exists and renders.
+func (e *Engine) Messages() []string {
+	seen := map[string]bool{}
+	var names []string
+	add := func(n string) {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	for _, n := range fixedMessages {
+		add(n)
+	}
+	for _, f := range e.flows {
+		for _, s := range f.Steps {
+			add(s.Prompt)
+			add(s.ReAsk)
+		}
+	}
+	return names
+}
+
+func (e *Engine) lock(id PersonID) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return &e.locks[h.Sum32()%uint32(len(e.locks))]
+}
+
+// maxAttempts bounds retries when the scheduler changed a person while an
+// event of theirs was being handled.
+const maxAttempts = 8
+
+// Handle answers one event. The person's new state and the replies are
+// committed together (replies go to the outbox); the replies are also
+// returned. A redelivered event (same ID) returns no replies and changes
+// nothing.
+func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
+	if ev.Person == "" || ev.Person.Platform() == string(ev.Person) {
+		return nil, fmt.Errorf("bot: event without a person id")
+	}
+	if ev.ID != "" {
+		seen, err := e.store.Seen(ev.ID)
+		if err != nil {
+			return nil, fmt.Errorf("bot: check event %s: %w", ev.ID, err)
+		}
+		if seen {
+			return nil, nil
+		}
+	}
+	mu := e.lock(ev.Person)
+	mu.Lock()
+	defer mu.Unlock()
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, ok, err := e.store.Person(ev.Person)
+		if err != nil {
+			return nil, fmt.Errorf("bot: load %s: %w", ev.Person, err)
+		}
+		now := e.clock.Now()
+		if !ok {
+			p = &Person{ID: ev.Person, Joined: now}
+		}
+		before := p.NextReminder
+		t := e.newTurn(p, ev, now)
+		t.handle()
+		err = e.store.Commit(Change{
+			Person: p, Expect: p.Version, EventID: ev.ID,
+			CheckIns: t.checkIns, Wins: t.wins, Replies: t.replies,
+		})
+		switch {
+		case errors.Is(err, ErrConflict):
+			continue
+		case errors.Is(err, ErrDuplicate):
+			return nil, nil
+		case err != nil:
+			return nil, fmt.Errorf("bot: commit %s: %w", ev.Person, err)
+		}
+		if len(t.replies) > 0 && e.queued != nil {
+			e.queued()
+		}
+		if !p.NextReminder.Equal(before) && e.rescheduled != nil {
+			e.rescheduled()
+		}
+		return t.replies, nil
+	}
+	return nil, fmt.Errorf("bot: %s: %w after %d attempts", ev.Person, ErrConflict, maxAttempts)
+}
+
+// turn is the handling of one event for one person: it reads and changes
+// the person and collects the records and replies to commit.
+type turn struct {
+	e        *Engine
+	p        *Person
+	ev       Event
+	now      time.Time
+	loc      *time.Location
+	replies  []Reply
+	checkIns []CheckIn
+	wins     []Win
+}
+
+func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {
+	t := &turn{e: e, p: p, ev: ev, now: now}
+	if ev.Name != "" {
+		name, _ := CleanText(ev.Name)
+		p.Name = short(name, 80)
+	}
+	if p.Name == "" {
+		p.Name = "friend"
+	}
+	zoneChanged := false
+	if ev.Zone != "" && ev.Zone != p.Zone {
+		if _, err := e.zones.Load(ev.Zone); err == nil {
+			zoneChanged = p.Zone != ""
+			p.Zone = ev.Zone
+		}
+	}
+	if p.Zone == "" {
+		p.Zone = e.defaultZone
+	}
+	loc, err := e.zones.Load(p.Zone)
+	if err != nil {
+		p.Zone = e.defaultZone
+		loc, _ = e.zones.Load(p.Zone)
+	}
+	t.loc = loc
+	if zoneChanged {
+		t.reschedule()
+	}
+	p.LastSeen = now
+	return t
+}
+
+// say queues a private reply rendered from the named message.
+func (t *turn) say(name string, vars map[string]any) {
+	t.sayVariant(name, 0, vars)
+}
+
+// sayVariant renders a chosen wording of a message.
+func (t *turn) sayVariant(name string, v int, vars map[string]any) {
+	t.add(Reply{Text: t.render(name, v, vars)})
+}
+
+// ask queues a question with choices the person can press.
+func (t *turn) ask(name, ask string, choices []Choice, vars map[string]any) {
+	token := fmt.Sprintf("%s-%d", ask, t.now.UnixNano())
+	t.p.Flow.Token = token
+	t.add(Reply{Text: t.render(name, 0, vars), Ask: ask, Token: token, Choices: choices})
+}
+
+func (t *turn) add(r Reply) {
+	r.To = t.p.ID
+	r.At = t.now
+	if r.Visibility == "" {
+		r.Visibility = Private
+	}
+	if r.Place == (Place{}) {
+		r.Place = t.ev.Place
+	}
+	r.Key = fmt.Sprintf("%s/%d/%d", t.p.ID, t.p.Version+1, len(t.replies))
+	t.replies = append(t.replies, r)
+}
+
+// render fills a message with the person's details and vars. A template
+// that fails is a bug: it is logged and the person gets a plain apology
+// rather than nothing.
+func (t *turn) render(name string, v int, vars map[string]any) string {
+	data := t.vars()
+	for k, val := range vars {
+		data[k] = val
+	}
+	s, err := t.e.words.Say(name, t.p.ID.Platform(), v, data)
+	if err != nil {
+		t.e.log.Error("render message", "message", name, "err", err)
+		return "Sorry — I tripped over my own words there. Your answer is saved; say /help to see what you can do next."
+	}
+	return s
+}
+
+// vars are the details every message may use.
+func (t *turn) vars() map[string]any {
+	p := t.p
+	m := map[string]any{
+		"Name":           p.Name,
+		"Goal":           p.Goal,
+		"Step":           p.Step,
+		"Habit":          p.Anchor.Habit,
+		"Time":           p.Anchor.Time,
+		"Days":           p.Schedule.Label,
+		"StartingReason": p.StartingReason,
+		"InnerReason":    p.InnerReason,
+		"LastWin":        p.LastWin,
+		"Wins":           p.Wins,
+		"Next":           "",
+		"Zone":           p.Zone,
+	}
+	if !p.NextReminder.IsZero() {
+		m["Next"] = t.when(p.NextReminder)
+	}
+	// Answers given so far in an open flow.
+	m["Vague"] = p.Flow.Draft["vague"]
+	m["Doing"] = p.Flow.Draft["doing"]
+	m["Notice"] = p.Flow.Draft["notice"]
+	m["BigStep"] = p.Flow.Draft["big"]
+	return m
+}
+
+// when formats an instant in the person's zone for people to read.
+func (t *turn) when(at time.Time) string {
+	return formatWhen(at, t.loc, t.now)
+}
+
+func formatWhen(at time.Time, loc *time.Location, now time.Time) string {
+	l := at.In(loc)
+	n := now.In(loc)
+	switch {
+	case sameDay(l, n):
+		return "today at " + l.Format("15:04 MST")
+	case sameDay(l, n.AddDate(0, 0, 1)):
+		return "tomorrow at " + l.Format("15:04 MST")
+	}
+	return l.Format("Mon 2 Jan at 15:04 MST")
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// handle decides what the event is and answers it.
+func (t *turn) handle() {
+	ev := t.ev
+	text, cut := CleanText(ev.Text)
+	if cut {
+		t.say("text.trimmed", map[string]any{"Max": MaxTextRunes})
+	}
+	switch {
+	case ev.Action != "":
+		t.action(ev.Action, ev.Token, text)
+	case ev.Command != "":
+		t.command(strings.ToLower(ev.Command), text)
+	default:
+		t.message(text)
+	}
+}
+
+// message answers free text: an answer to the current question, a command
+// typed without its slash, a check-in or win said in passing, or a hello.
+func (t *turn) message(text string) {
+	p := t.p
+	if name, args, ok := t.e.spokenCommand(text, p.Flow.Flow != ""); ok {
+		t.command(name, args)
+		return
+	}
+	if p.Flow.Flow != "" {
+		if t.e.flows[p.Flow.Flow] != nil && !t.staleSoftStep() {
+			t.answer(text)
+			return
+		}
+		p.Flow = FlowState{}
+	}
+	if !p.Onboarded {
+		t.start("onboard")
+		return
+	}
+	if text == "" {
+		t.say("empty", nil)
+		return
+	}
+	if o, ok := ParseOutcome(text); ok && len(strings.Fields(text)) <= 3 {
+		t.enter("checkin", "outcome")
+		t.recordOutcome(o)
+		return
+	}
+	t.say("hello.back", nil)
+}
+
+// spokenCommand recognises a command typed as a plain word ("help",
+// "win sent the email"). In the middle of a flow only the words that must
+// always work ("stop", "pause", "help", "cancel") count, said alone, so
+// that an answer like "win the contract" is taken as an answer.
+func (e *Engine) spokenCommand(text string, inFlow bool) (name, args string, ok bool) {
+	first, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
+	first = strings.TrimPrefix(strings.ToLower(first), "/")
+	first = strings.TrimSuffix(first, ":")
+	if inFlow {
+		switch n := normal(text); n {
+		case "stop", "pause", "help", "cancel", "/stop", "/pause", "/help", "/cancel":
+			return strings.TrimPrefix(n, "/"), "", true
+		}
+		if strings.HasPrefix(strings.TrimSpace(text), "/") {
+			if _, known := e.commands[first]; known {
+				return first, strings.TrimSpace(rest), true
+			}
+		}
+		return "", "", false
+	}
+	if _, known := e.commands[first]; !known {
+		return "", "", false
+	}
+	rest = strings.TrimSpace(rest)
+	// "stop" or "help" alone are commands; "stop smoking" is conversation.
+	if rest != "" && first != "win" && first != "remind" && first != "share" && first != "pause" && first != "zone" {
+		return "", "", false
+	}
+	return first, rest, true
+}
+
+// staleSoftStep reports whether the person is on an optional step (a note
+// after a check-in) that they left long ago, so fresh text is not taken as
+// an answer to an old question.
+func (t *turn) staleSoftStep() bool {
+	f := t.e.flows[t.p.Flow.Flow]
+	s := f.step(t.p.Flow.Step)
+	if s == nil || !s.Soft {
+		return false
+	}
+	asked, err := time.Parse(time.RFC3339, t.p.Flow.Draft["asked"])
+	return err == nil && t.now.Sub(asked) > 6*time.Hour
+}
+
+// action answers a press on a choice the bot offered.
+func (t *turn) action(ask, token, value string) {
+	p := t.p
+	if token != "" && token == p.Flow.Token && p.Flow.Flow != "" {
+		t.answer(value)
+		return
+	}
+	// A check-in button on an older reminder still counts, unless that
+	// day was already checked in since the button was offered.
+	if o, ok := ParseOutcome(value); ok && ask == "checkin" && p.Onboarded && !t.answeredSince(token) {
+		t.enter("checkin", "outcome")
+		t.recordOutcome(o)
+		return
+	}
+	t.say("stale.button", nil)
+}
+
+// answeredSince reports whether the person checked in after the question
+// that carried token was asked (tokens end in the asking time).
+func (t *turn) answeredSince(token string) bool {
+	i := strings.LastIndexByte(token, '-')
+	if i < 0 {
+		return true
+	}
+	var nanos int64
+	if _, err := fmt.Sscan(token[i+1:], &nanos); err != nil {
+		return true
+	}
+	return !t.p.LastCheckIn.Before(time.Unix(0, nanos))
+}

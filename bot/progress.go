@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"time"
+)
+
+// progress gathers what the progress summary shows: check-ins this week,
+// the current streak and the latest wins.
+func (t *turn) progress() map[string]any {
+	p := t.p
+	vars := map[string]any{"Week": 0, "WeekDone": 0, "WeekPartly": 0, "WeekNotYet": 0, "Streak": 0, "RecentWins": []string{}}
+	local := t.now.In(t.loc)
+	weekday := (int(local.Weekday()) + 6) % 7 // Monday is 0
+	weekStart := time.Date(local.Year(), local.Month(), local.Day()-weekday, 0, 0, 0, 0, t.loc)
+	since := time.Date(local.Year(), local.Month(), local.Day()-400, 0, 0, 0, 0, t.loc)
+	checkIns, err := t.e.store.CheckIns(p.ID, since)
+	if err != nil {
+		t.e.log.Error("load check-ins", "person", p.ID, "err", err)
+	}
+	// This turn's own check-ins are not committed yet.
+	checkIns = append(checkIns, t.checkIns...)
+	for _, c := range checkIns {
+		if c.At.Before(weekStart) {
+			continue
+		}
+		vars["Week"] = vars["Week"].(int) + 1
+		switch c.Outcome {
+		case Done:
+			vars["WeekDone"] = vars["WeekDone"].(int) + 1
+		case Partly:
+			vars["WeekPartly"] = vars["WeekPartly"].(int) + 1
+		default:
+			vars["WeekNotYet"] = vars["WeekNotYet"].(int) + 1
+		}
+	}
+	vars["Streak"] = Streak(checkIns, p.Schedule.Cron, t.loc, t.now)
+	wins, err := t.e.store.Wins(p.ID, 3)
+	if err != nil {
+		t.e.log.Error("load wins", "person", p.ID, "err", err)
+	}
+	var recent []string
+	for i := len(t.wins) - 1; i >= 0 && len(recent) < 3; i-- {
+		recent = append(recent, short(t.wins[i].Text, 80))
+	}
+	for _, w := range wins {
+		if len(recent) == 3 {
+			break
+		}
+		recent = append(recent, short(w.Text, 80))
+	}
+	vars["RecentWins"] = recent
+	return vars
+}
+
+// Streak counts the scheduled days in a row, up to today, on which the
+// person checked in done or partly. Days the schedule skips do not break
+// it, and today does not break it before they have checked in.
+func Streak(checkIns []CheckIn, spec string, loc *time.Location, now time.Time) int {
+	kept := map[string]bool{}
+	for _, c := range checkIns {
+		if c.Outcome == Done || c.Outcome == Partly {
+			kept[c.At.In(loc).Format(time.DateOnly)] = true
+		}
+	}
+	sched, _ := ParseCron(spec)
+	today := now.In(loc)
+	streak := 0
+	for i := 0; i < 400; i++ {
+		day := time.Date(today.Year(), today.Month(), today.Day()-i, 0, 0, 0, 0, time.UTC)
+		if sched != nil {
+			// Scheduled that day if the next firing after the previous
+			// midnight falls on it (wall-clock matching, as reminders).
+			next := sched.Next(day.Add(-time.Nanosecond))
+			if !sameDay(next, day) {
+				continue
+			}
+		}
+		if kept[day.Format(time.DateOnly)] {
+			streak++
+			continue
+		}
+		if i == 0 {
+			continue
+		}
+		break
+	}
+	return streak
+}

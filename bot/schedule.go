@@ -1,0 +1,321 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Zones loads IANA time zones once and keeps them: time.LoadLocation reads
+// and parses a file on every call, and the scheduler needs a zone for every
+// reminder it fires.
+type Zones struct {
+	mu sync.RWMutex
+	m  map[string]*time.Location
+}
+
+// NewZones returns an empty zone cache.
+func NewZones() *Zones { return &Zones{m: make(map[string]*time.Location)} }
+
+// Load returns the named zone. It refuses "Local" and "" (the machine's
+// zone says nothing about the person) and explains what a zone looks like.
+func (z *Zones) Load(name string) (*time.Location, error) {
+	name = strings.TrimSpace(name)
+	z.mu.RLock()
+	loc, ok := z.m[name]
+	z.mu.RUnlock()
+	if ok {
+		return loc, nil
+	}
+	if name == "" || strings.EqualFold(name, "local") || len(name) > 64 {
+		return nil, fmt.Errorf("%q is not a time zone name; use an IANA name like Europe/Berlin or America/New_York", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("I don't know the time zone %q; use an IANA name like Europe/Berlin or America/New_York", name)
+	}
+	z.mu.Lock()
+	z.m[name] = loc
+	z.mu.Unlock()
+	return loc, nil
+}
+
+// ParseCron parses a standard 5-field cron spec (minute hour day-of-month
+// month day-of-week) for wall-clock matching. Descriptors like @every and
+// a TZ= prefix are refused: the zone is the person's, and reminders follow
+// the calendar, not an interval.
+func ParseCron(spec string) (*cron.SpecSchedule, error) {
+	spec = strings.TrimSpace(spec)
+	if strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
+		return nil, fmt.Errorf("%q: use five fields, like \"0 9 * * 1-5\" (09:00 on weekdays)", spec)
+	}
+	if len(strings.Fields(spec)) != 5 {
+		return nil, fmt.Errorf("%q: a cron schedule has five fields, like \"0 9 * * 1-5\" (09:00 on weekdays)", spec)
+	}
+	s, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid cron schedule (%v); an example: \"30 7 * * *\" is 07:30 every day", spec, err)
+	}
+	ss, ok := s.(*cron.SpecSchedule)
+	if !ok {
+		return nil, fmt.Errorf("%q: use five fields, like \"0 9 * * 1-5\"", spec)
+	}
+	ss.Location = time.UTC // matched against wall-clock time written as UTC
+	if err := checkFrequency(ss); err != nil {
+		return nil, fmt.Errorf("%q: %w", spec, err)
+	}
+	return ss, nil
+}
+
+// checkFrequency refuses schedules that would turn reminders into noise:
+// at most one reminder an hour, and at least one a year.
+func checkFrequency(s *cron.SpecSchedule) error {
+	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	prev := s.Next(t)
+	if prev.IsZero() {
+		return fmt.Errorf("that schedule never fires")
+	}
+	for i := 0; i < 48; i++ {
+		next := s.Next(prev)
+		if next.IsZero() {
+			break
+		}
+		if next.Sub(prev) < time.Hour {
+			return fmt.Errorf("that would remind you more than once an hour; pick one time of day, like \"0 9 * * *\"")
+		}
+		prev = next
+	}
+	return nil
+}
+
+// NextFire returns the first instant strictly after 'after' at which the
+// schedule fires in loc. Matching is done on wall-clock time, so "09:00"
+// stays 09:00 across DST changes; a wall time skipped by spring-forward
+// fires once, at the transition; a wall time repeated by fall-back fires
+// once, at its first occurrence. A zero time means it never fires.
+func NextFire(s *cron.SpecSchedule, after time.Time, loc *time.Location) time.Time {
+	la := after.In(loc)
+	wall := time.Date(la.Year(), la.Month(), la.Day(), la.Hour(), la.Minute(), la.Second(), la.Nanosecond(), time.UTC)
+	for i := 0; i < 8; i++ {
+		wall = s.Next(wall)
+		if wall.IsZero() {
+			return time.Time{}
+		}
+		if t := resolveWall(wall, loc); t.After(after) {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// resolveWall turns a wall-clock time (written as UTC) into an instant in
+// loc, choosing the first occurrence of a repeated time and the
+// transition instant for a skipped one.
+func resolveWall(w time.Time, loc *time.Location) time.Time {
+	t := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, loc)
+	if sameWall(t, w) {
+		// Fall-back repeats an hour (Lord Howe: half an hour; Troll:
+		// two): prefer the earliest instant showing the same wall time.
+		for _, d := range []time.Duration{-2 * time.Hour, -time.Hour, -30 * time.Minute} {
+			if u := t.Add(d); sameWall(u.In(loc), w) {
+				return u
+			}
+		}
+		return t
+	}
+	// The wall time does not exist that day: the clock jumped over it.
+	start, end := t.ZoneBounds()
+	tw := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	if tw.After(w) {
+		return start
+	}
+	return end
+}
+
+func sameWall(t, w time.Time) bool {
+	return t.Year() == w.Year() && t.Month() == w.Month() && t.Day() == w.Day() &&
+		t.Hour() == w.Hour() && t.Minute() == w.Minute()
+}
+
+var dayNumbers = map[string]int{
+	"sun": 0, "sunday": 0, "sundays": 0, "su": 0,
+	"mon": 1, "monday": 1, "mondays": 1, "mo": 1,
+	"tue": 2, "tues": 2, "tuesday": 2, "tuesdays": 2, "tu": 2,
+	"wed": 3, "wednesday": 3, "wednesdays": 3, "we": 3,
+	"thu": 4, "thur": 4, "thurs": 4, "thursday": 4, "thursdays": 4, "th": 4,
+	"fri": 5, "friday": 5, "fridays": 5, "fr": 5,
+	"sat": 6, "saturday": 6, "saturdays": 6, "sa": 6,
+}
+
+var dayShort = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+
+// ParseDays reads how often: "daily", "every day", "weekdays", "weekends",
+// or days like "mon,wed,fri", "Tuesday and Thursday", "mon-fri". It
+// returns the cron day-of-week field and a label to show.
+func ParseDays(s string) (dow, label string, err error) {
+	n := strings.ToLower(strings.TrimSpace(s))
+	n = strings.TrimSuffix(n, ".")
+	switch n {
+	case "1", "daily", "every day", "everyday", "each day", "all days", "all week", "7 days", "every single day":
+		return "*", "daily", nil
+	case "2", "weekdays", "weekday", "workdays", "work days", "on weekdays", "every weekday", "mon-fri", "monday to friday", "monday-friday":
+		return "1-5", "weekdays", nil
+	case "weekends", "weekend", "on weekends", "sat,sun", "saturday and sunday":
+		return "0,6", "weekends", nil
+	}
+	fields := strings.FieldsFunc(n, func(r rune) bool { return r == ',' || r == ' ' || r == '/' || r == '&' || r == '+' })
+	var set [7]bool
+	count := 0
+	for _, f := range fields {
+		switch f {
+		case "and", "on", "every", "each", "days", "day":
+			continue
+		}
+		if a, b, ok := strings.Cut(f, "-"); ok {
+			da, oka := dayNumbers[a]
+			db, okb := dayNumbers[b]
+			if !oka || !okb {
+				return "", "", fmt.Errorf("I didn't recognise the days %q", f)
+			}
+			for d := da; ; d = (d + 1) % 7 {
+				if !set[d] {
+					set[d] = true
+					count++
+				}
+				if d == db {
+					break
+				}
+			}
+			continue
+		}
+		d, ok := dayNumbers[f]
+		if !ok {
+			return "", "", fmt.Errorf("I didn't recognise %q as a day", f)
+		}
+		if !set[d] {
+			set[d] = true
+			count++
+		}
+	}
+	if count == 0 {
+		return "", "", fmt.Errorf("I didn't find any days in %q", s)
+	}
+	if count == 7 {
+		return "*", "daily", nil
+	}
+	var nums, names []string
+	for d := 1; d <= 7; d++ { // Monday first, Sunday last, as people list them
+		if set[d%7] {
+			nums = append(nums, strconv.Itoa(d%7))
+			names = append(names, dayShort[d%7])
+		}
+	}
+	if strings.Join(nums, ",") == "1,2,3,4,5" {
+		return "1-5", "weekdays", nil
+	}
+	if strings.Join(nums, ",") == "6,0" {
+		return "0,6", "weekends", nil
+	}
+	return strings.Join(nums, ","), strings.Join(names, ", "), nil
+}
+
+// ScheduleInput is what a person's schedule sentence says.
+type ScheduleInput struct {
+	Cron  string // 5-field spec
+	Label string // "weekdays at 07:30"
+	Habit string // from "after lunch", if given
+	Time  string // "HH:MM", when a single time was given
+}
+
+// ParseSchedule reads a schedule as people say it — "daily 9:00",
+// "weekdays 7:30am", "mon,wed,fri 18:00", "every day after lunch at
+// 13:15" — or as a raw 5-field cron spec.
+func ParseSchedule(s string) (ScheduleInput, error) {
+	in := strings.TrimSpace(s)
+	if in == "" {
+		return ScheduleInput{}, fmt.Errorf("tell me days and a time, like \"weekdays 7:30am\" or \"daily 9:00\"")
+	}
+	if looksLikeCron(in) {
+		if _, err := ParseCron(in); err != nil {
+			return ScheduleInput{}, err
+		}
+		return ScheduleInput{Cron: in, Label: "cron " + in}, nil
+	}
+	words := strings.Fields(strings.ToLower(in))
+	var habit, days []string
+	clock := ""
+	inHabit := false
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if clock == "" {
+			cand := w
+			if i+1 < len(words) && (words[i+1] == "am" || words[i+1] == "pm" || words[i+1] == "a.m." || words[i+1] == "p.m.") {
+				cand = w + words[i+1]
+			}
+			if _, _, err := ParseClock(cand); err == nil && strings.IndexAny(w, "0123456789") >= 0 || cand == "noon" {
+				clock = cand
+				if cand != w {
+					i++
+				}
+				inHabit = false
+				continue
+			}
+		}
+		switch {
+		case w == "after" || w == "right" && i+1 < len(words) && words[i+1] == "after":
+			inHabit = true
+			continue
+		case w == "at" || w == "around":
+			inHabit = false
+			continue
+		case inHabit:
+			habit = append(habit, w)
+			continue
+		}
+		days = append(days, w)
+	}
+	if clock == "" {
+		return ScheduleInput{}, fmt.Errorf("I couldn't find a time in %q; try \"weekdays 7:30am\" or \"daily 9:00\"", in)
+	}
+	h, m, _ := ParseClock(clock)
+	dow, label := "*", "daily"
+	if len(days) > 0 {
+		var err error
+		dow, label, err = ParseDays(strings.Join(days, " "))
+		if err != nil {
+			return ScheduleInput{}, fmt.Errorf("%v; try \"weekdays 7:30am\", \"mon,wed,fri 18:00\" or \"daily 9:00\"", err)
+		}
+	}
+	hhmm := fmt.Sprintf("%02d:%02d", h, m)
+	return ScheduleInput{
+		Cron:  fmt.Sprintf("%d %d * * %s", m, h, dow),
+		Label: label + " at " + hhmm,
+		Habit: strings.Join(habit, " "),
+		Time:  hhmm,
+	}, nil
+}
+
+// looksLikeCron reports whether s is five fields made only of cron
+// characters (digits, * , - /) or day and month names.
+func looksLikeCron(s string) bool {
+	f := strings.Fields(s)
+	if len(f) != 5 {
+		return false
+	}
+	for _, x := range f[:3] {
+		if strings.Trim(x, "0123456789*,-/?") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// dailyCron builds the cron spec for a time of day on the given days.
+func dailyCron(hhmm, dow string) string {
+	h, m, _ := ParseClock(hhmm)
+	return fmt.Sprintf("%d %d * * %s", m, h, dow)
+}

@@ -1,0 +1,118 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// fireBatch is how many due reminders are fired in one transaction.
+const fireBatch = 1000
+
+// FireDue sends every reminder due by now: each is fired, its next time
+// computed and the reminder queued in the outbox in one transaction, so a
+// crash can neither lose a reminder nor send it twice from here. It
+// returns how many people were handled (fired, skipped or rescheduled).
+func (e *Engine) FireDue(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		now := e.clock.Now()
+		sent := 0
+		n, err := e.store.FireDue(now, fireBatch, func(p *Person, due time.Time) []Reply {
+			r := e.fire(p, due, now)
+			sent += len(r)
+			return r
+		})
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("bot: fire reminders: %w", err)
+		}
+		if sent > 0 && e.queued != nil {
+			e.queued()
+		}
+		if n < fireBatch {
+			return total, nil
+		}
+	}
+}
+
+// NextDue returns when the next reminder is due.
+func (e *Engine) NextDue() (time.Time, bool, error) { return e.store.NextDue() }
+
+// fire decides what a due reminder becomes and moves the person's next
+// reminder on. It only changes p and returns replies: no side effects, as
+// the store may call it more than once.
+func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
+	t := &turn{e: e, p: p, ev: Event{Person: p.ID}, now: now}
+	loc, err := e.zones.Load(p.Zone)
+	if err != nil {
+		loc, _ = e.zones.Load(e.defaultZone)
+	}
+	t.loc = loc
+	s := &p.Schedule
+	if s.Paused && !s.PausedUntil.IsZero() && !now.Before(s.PausedUntil) {
+		s.Paused, s.PausedUntil = false, time.Time{}
+	}
+	late := now.Sub(due)
+	switch {
+	case s.Cron == "" || s.Paused:
+		t.reschedule()
+		return nil
+	case late > e.grace:
+		// Missed while the bot was down, too long ago to be useful: skip
+		// it without counting it as the person's miss. Computing the next
+		// time from now (not from due) means no burst of stale reminders.
+		e.log.Info("reminder skipped after downtime", "person", p.ID, "due", due, "late", late)
+		t.reschedule()
+		return nil
+	}
+	p.LastReminder = now
+	vars := map[string]any{"Late": late > time.Minute, "Due": t.when(due)}
+	// Take the person to the check-in unless they are in the middle of
+	// something else; the buttons work either way (they go by time).
+	takeOver := p.Flow.Flow == "" || p.Flow.Flow == "checkin" || e.flows[p.Flow.Flow] == nil || t.staleSoftStep()
+	openToken := p.Flow.Token
+	if takeOver {
+		t.enter("checkin", "outcome")
+		p.Flow.Draft["asked"] = now.UTC().Format(time.RFC3339)
+	}
+	t.ask("reminder", "checkin", outcomes, vars)
+	if !takeOver {
+		p.Flow.Token = openToken
+	}
+	t.replies[len(t.replies)-1].Late = late > time.Minute
+	t.reschedule()
+	return t.replies
+}
+
+// RunScheduler fires reminders as they come due until ctx ends. It sleeps
+// until the earliest due time, or until wake says a schedule changed. It
+// is for real clocks; simulations call FireDue themselves.
+func (e *Engine) RunScheduler(ctx context.Context, wake <-chan struct{}) error {
+	for {
+		if _, err := e.FireDue(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("fire reminders", "err", err)
+		}
+		wait := time.Minute
+		if next, ok, err := e.NextDue(); err == nil && ok {
+			if d := next.Sub(e.clock.Now()); d < wait {
+				wait = d
+			}
+		}
+		if wait < 0 {
+			wait = 0
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-wake:
+			timer.Stop()
+		case <-timer.C:
+		}
+	}
+}

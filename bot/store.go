@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors a Store reports that the engine acts on.
+var (
+	// ErrConflict means the person changed since they were loaded; the
+	// engine reloads and handles the event again.
+	ErrConflict = errors.New("person changed concurrently")
+	// ErrDuplicate means the event id was already handled.
+	ErrDuplicate = errors.New("event already handled")
+)
+
+// Change is everything one handled event (or one fired reminder) changes,
+// written by Store.Commit in a single transaction: the person's new state,
+// their new records, the replies for the outbox and the event id.
+type Change struct {
+	Person *Person
+	// Expect is the Version the person had when loaded (0 for new people).
+	Expect   uint64
+	EventID  string
+	CheckIns []CheckIn // upserted by At
+	Wins     []Win
+	Replies  []Reply
+}
+
+// Store is the persistence the engine needs. store.DB implements it on
+// bbolt; every method is safe for concurrent use.
+type Store interface {
+	// Person loads one person. ok is false when they are new.
+	Person(id PersonID) (p *Person, ok bool, err error)
+	// Commit writes a Change atomically, increments the person's Version
+	// and keeps the due index in step with Person.NextReminder. It
+	// returns ErrConflict when the stored Version is not c.Expect and
+	// ErrDuplicate when c.EventID was seen before.
+	Commit(c Change) error
+	// Seen reports whether an event id was already handled.
+	Seen(eventID string) (bool, error)
+	// CheckIns returns the person's check-ins at or after since, oldest first.
+	CheckIns(id PersonID, since time.Time) ([]CheckIn, error)
+	// Wins returns the person's most recent wins, newest first, at most n.
+	Wins(id PersonID, n int) ([]Win, error)
+
+	// NextDue returns the earliest reminder time in the due index.
+	NextDue() (t time.Time, ok bool, err error)
+	// FireDue takes up to max people whose reminder is due at or before
+	// now and calls fire for each with the time it was due. fire returns
+	// the person's new state (with NextReminder moved on) and the
+	// replies to queue; both are written in the same transaction that
+	// removes the old due entry. fire must be free of side effects: the
+	// store may call it again if the transaction is retried.
+	FireDue(now time.Time, max int, fire func(p *Person, due time.Time) []Reply) (n int, err error)
+
+	// Pending returns up to max queued replies for a platform, oldest first.
+	Pending(platform string, max int) ([]Envelope, error)
+	// Delivered removes replies from a platform's outbox once the
+	// platform took them.
+	Delivered(platform string, seqs ...uint64) error
+}

@@ -1,0 +1,264 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxTextRunes bounds any one piece of text the bot stores (a goal, a win,
+// a note). Longer input is kept up to this length and the person is told.
+const MaxTextRunes = 2000
+
+// CleanText makes arbitrary input safe to store and echo: invalid UTF-8 is
+// replaced, control characters other than newline and tab are dropped,
+// surrounding space is trimmed, and the result is cut at MaxTextRunes.
+// cut reports whether anything was cut off.
+func CleanText(s string) (clean string, cut bool) {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	b.Grow(len(s))
+	n := 0
+	for _, r := range s {
+		if r == '\r' {
+			continue
+		}
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			continue
+		}
+		// Bidirectional overrides can make echoed text read backwards.
+		if r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' {
+			continue
+		}
+		if n == MaxTextRunes {
+			cut = true
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String()), cut
+}
+
+// oneLine folds text to a single line for places where a newline would
+// break the layout (summaries, quotes).
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// short cuts s to at most n runes with an ellipsis, on a word boundary
+// where one is near.
+func short(s string, n int) string {
+	s = oneLine(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// normal lower-cases s, trims it and drops trailing punctuation, for
+// matching short answers ("Yes!" -> "yes").
+func normal(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.TrimRightFunc(s, func(r rune) bool {
+		return unicode.IsPunct(r) || unicode.IsSpace(r)
+	})
+}
+
+// ParseYesNo reads a yes or no answer.
+func ParseYesNo(s string) (yes bool, ok bool) {
+	switch normal(s) {
+	case "y", "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right",
+		"that's it", "thats it", "exactly", "👍", "✅", "absolutely", "definitely", "please", "yes please":
+		return true, true
+	case "n", "no", "nope", "nah", "not really", "no thanks", "👎", "❌":
+		return false, true
+	}
+	return false, false
+}
+
+// ParseOutcome reads a check-in answer: done, partly or not yet, in the
+// many ways people say them.
+func ParseOutcome(s string) (Outcome, bool) {
+	n := normal(s)
+	switch n {
+	case "1", "done", "did it", "yes", "y", "yep", "yeah", "complete", "completed", "finished",
+		"✅", "✔", "✔️", "👍", "i did it", "i did", "did", "all done":
+		return Done, true
+	case "2", "partly", "partially", "part", "some", "a bit", "a little", "half", "sort of",
+		"kind of", "kinda", "somewhat", "🟡", "partial", "halfway":
+		return Partly, true
+	case "3", "not yet", "no", "n", "nope", "not", "didn't", "did not", "not done", "notyet",
+		"not_yet", "❌", "👎", "nah", "missed", "skipped", "not today":
+		return NotYet, true
+	}
+	for _, p := range []struct {
+		prefix string
+		o      Outcome
+	}{{"not yet", NotYet}, {"didn't", NotYet}, {"did not", NotYet}, {"no,", NotYet},
+		{"partly", Partly}, {"partially", Partly}, {"done", Done}, {"yes,", Done}, {"i did it", Done}} {
+		if strings.HasPrefix(n, p.prefix) {
+			return p.o, true
+		}
+	}
+	return "", false
+}
+
+// ParseClock reads a time of day: "9", "9:00", "09:00", "7:30am",
+// "7.30 pm", "18h", "noon", "midnight". It returns hour and minute.
+func ParseClock(s string) (hour, minute int, err error) {
+	n := strings.ToLower(strings.TrimSpace(s))
+	n = strings.TrimPrefix(n, "at ")
+	n = strings.TrimPrefix(n, "around ")
+	n = strings.TrimPrefix(n, "about ")
+	n = strings.TrimSpace(n)
+	switch n {
+	case "noon", "midday":
+		return 12, 0, nil
+	case "midnight":
+		return 0, 0, nil
+	}
+	suffix := ""
+	for _, sfx := range []string{"a.m.", "p.m.", "am", "pm", "h"} {
+		if strings.HasSuffix(n, sfx) {
+			suffix = strings.TrimSuffix(sfx, ".")
+			suffix = strings.ReplaceAll(suffix, ".", "")
+			n = strings.TrimSpace(strings.TrimSuffix(n, sfx))
+			break
+		}
+	}
+	hs, ms, hasMin := strings.Cut(n, ":")
+	if !hasMin {
+		hs, ms, hasMin = strings.Cut(n, ".")
+	}
+	hour, err1 := strconv.Atoi(hs)
+	if err1 != nil || len(hs) == 0 || len(hs) > 2 {
+		return 0, 0, fmt.Errorf("%q is not a time of day", s)
+	}
+	if hasMin {
+		m, err2 := strconv.Atoi(ms)
+		if err2 != nil || len(ms) != 2 {
+			return 0, 0, fmt.Errorf("%q is not a time of day", s)
+		}
+		minute = m
+	}
+	switch suffix {
+	case "am", "pm":
+		if hour < 1 || hour > 12 {
+			return 0, 0, fmt.Errorf("%q: with am/pm the hour is 1 to 12", s)
+		}
+		if hour == 12 {
+			hour = 0
+		}
+		if suffix == "pm" {
+			hour += 12
+		}
+	}
+	if hour > 23 || minute > 59 || hour < 0 || minute < 0 {
+		return 0, 0, fmt.Errorf("%q is not a time of day", s)
+	}
+	return hour, minute, nil
+}
+
+// ParseDuration reads a Go duration, also accepting whole days ("1d",
+// "2d12h") and weeks ("1w"), which people use and time.ParseDuration
+// does not.
+func ParseDuration(s string) (time.Duration, error) {
+	in := strings.TrimSpace(strings.ToLower(s))
+	if in == "" {
+		return 0, fmt.Errorf("empty duration")
+	}
+	var total time.Duration
+	rest := in
+	for _, unit := range []struct {
+		suffix string
+		d      time.Duration
+	}{{"w", 7 * 24 * time.Hour}, {"d", 24 * time.Hour}} {
+		i := strings.Index(rest, unit.suffix)
+		if i < 0 {
+			continue
+		}
+		n, err := strconv.Atoi(rest[:i])
+		if err != nil || n < 0 || n > 10000 {
+			return 0, fmt.Errorf("%q is not a duration like 36h, 2d or 1w", s)
+		}
+		total += time.Duration(n) * unit.d
+		rest = rest[i+1:]
+	}
+	if rest != "" {
+		d, err := time.ParseDuration(rest)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration like 36h, 2d or 1w", s)
+		}
+		total += d
+	}
+	if total < 0 {
+		return 0, fmt.Errorf("%q: a duration cannot be negative", s)
+	}
+	return total, nil
+}
+
+var numberWords = map[string]bool{
+	"one": true, "two": true, "three": true, "four": true, "five": true, "six": true,
+	"seven": true, "eight": true, "nine": true, "ten": true, "twenty": true, "thirty": true,
+	"once": true, "twice": true, "daily": true, "weekly": true, "every": true, "each": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "weekday": true, "weekdays": true, "minutes": true,
+	"pages": true, "km": true, "by": true,
+}
+
+var vagueWords = []string{
+	"better", "more ", "less ", "confident", "happier", "healthier", "happy", "healthy",
+	"improve", "fit", "productive", "organized", "organised", "balance", "motivated",
+	"successful", "sort out", "sort my", "get my life", "be a better", "figure out",
+	"work on", "stuff", "things",
+}
+
+// IsVagueGoal reports whether a goal needs sharpening: it names a feeling
+// or a direction rather than something a person could see being done
+// (no number, no rhythm, no date), or it is just a few words.
+func IsVagueGoal(goal string) bool {
+	n := " " + strings.ToLower(oneLine(goal)) + " "
+	words := strings.Fields(n)
+	for _, w := range words {
+		w = strings.Trim(w, ".,;:!?")
+		if numberWords[w] || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			return false
+		}
+	}
+	if len(words) < 4 {
+		return true
+	}
+	for _, v := range vagueWords {
+		if strings.Contains(n, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsBigStep reports whether a step sounds like a project rather than a
+// five-minute action: long, several parts, or "finish the whole…".
+func IsBigStep(step string) bool {
+	n := " " + strings.ToLower(oneLine(step)) + " "
+	if len(strings.Fields(n)) > 14 {
+		return true
+	}
+	for _, big := range []string{
+		" finish ", " complete ", " the whole ", " entire ", " all of ", " all the ",
+		" and then ", " then ", " launch ", " build ", " rewrite ", " every ",
+	} {
+		if strings.Contains(n, big) {
+			return true
+		}
+	}
+	return strings.Count(n, ",") >= 2 || strings.Count(n, " and ") >= 2
+}

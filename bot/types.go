@@ -1,0 +1,192 @@
+package bot
+
+import (
+	"strings"
+	"time"
+)
+
+// PersonID identifies one person on one platform: the platform name, then
+// the platform's stable ids, joined by ':' (for example "discord:1234",
+// "slack:T01:U02", "console:ana"). The same human on two platforms is two
+// people unless they link accounts on purpose.
+type PersonID string
+
+// NewPersonID builds a PersonID from a platform and the ids that make a
+// user unique on it (Slack needs the team id as well as the user id).
+func NewPersonID(platform string, ids ...string) PersonID {
+	return PersonID(platform + ":" + strings.Join(ids, ":"))
+}
+
+// Platform returns the platform part of the id.
+func (id PersonID) Platform() string {
+	p, _, _ := strings.Cut(string(id), ":")
+	return p
+}
+
+// Outcome is how a check-in went.
+type Outcome string
+
+// The three check-in outcomes.
+const (
+	Done   Outcome = "done"
+	Partly Outcome = "partly"
+	NotYet Outcome = "not_yet"
+)
+
+// Visibility says who may see a reply.
+type Visibility string
+
+// Private replies go only to the person (a DM, an ephemeral message, the
+// console); Group replies are posted in the person's group channel.
+const (
+	Private Visibility = "private"
+	Group   Visibility = "group"
+)
+
+// Anchor is the existing habit a new action is attached to, with the time
+// of day the person usually does it.
+type Anchor struct {
+	Habit string `json:"habit"`
+	Time  string `json:"time"` // "HH:MM", 24-hour, in the person's zone
+}
+
+// Schedule is when a person is reminded: a standard 5-field cron spec
+// interpreted as wall-clock time in the person's zone.
+type Schedule struct {
+	Cron  string `json:"cron"`            // e.g. "0 9 * * 1-5"
+	Label string `json:"label,omitempty"` // how the person said it: "weekdays"
+	// PausedUntil, when set, holds reminders until that instant. A zero
+	// value with Paused true means "until resumed".
+	Paused      bool      `json:"paused,omitempty"`
+	PausedUntil time.Time `json:"paused_until,omitempty"`
+}
+
+// FlowState is where a person is in a conversation flow. Persisted with the
+// person, so a restart resumes in the middle of a flow.
+type FlowState struct {
+	Flow string `json:"flow,omitempty"`
+	Step string `json:"step,omitempty"`
+	// Draft holds answers given so far in the flow, before they are final.
+	Draft map[string]string `json:"draft,omitempty"`
+	// Token identifies the last question that offered choices, so that a
+	// button pressed on an older question can be recognised as stale.
+	Token string `json:"token,omitempty"`
+	// Retries counts friendly re-asks of the current step.
+	Retries int `json:"retries,omitempty"`
+}
+
+// Person is everything the bot knows about one person. It is loaded,
+// changed by the engine, and written back whole with Version checked.
+type Person struct {
+	ID       PersonID `json:"id"`
+	Name     string   `json:"name,omitempty"`
+	Zone     string   `json:"zone,omitempty"` // IANA time zone
+	Version  uint64   `json:"version"`
+	Joined   time.Time `json:"joined"`
+	LastSeen time.Time `json:"last_seen"`
+
+	// StartingReason is what brought them here, often outside pressure.
+	StartingReason string `json:"starting_reason,omitempty"`
+	// InnerReason is why it matters to them, in their words.
+	InnerReason string `json:"inner_reason,omitempty"`
+
+	Goal     string   `json:"goal,omitempty"`
+	Step     string   `json:"step,omitempty"`
+	Anchor   Anchor   `json:"anchor"`
+	Schedule Schedule `json:"schedule"`
+	// NextReminder is the next instant a reminder is due; zero when none.
+	// The store keeps its due index in step with this field.
+	NextReminder time.Time `json:"next_reminder,omitempty"`
+	// LastReminder is when the last reminder was sent.
+	LastReminder time.Time `json:"last_reminder,omitempty"`
+
+	Share Visibility `json:"share,omitempty"`
+	Flow  FlowState  `json:"flow"`
+
+	// Onboarded is set once the first plan is complete.
+	Onboarded bool `json:"onboarded,omitempty"`
+	// Counts of records, kept here so summaries need no scan.
+	Wins     int `json:"wins,omitempty"`
+	CheckIns int `json:"checkins,omitempty"`
+	// LastWording remembers the last variant used per kind of message, so
+	// that two celebrations in a row never use the same words.
+	LastWording map[string]int `json:"last_wording,omitempty"`
+	// LastWin is the text of the most recent win, for recall.
+	LastWin string `json:"last_win,omitempty"`
+	// LastCheckIn is when the person last checked in.
+	LastCheckIn time.Time `json:"last_checkin,omitempty"`
+}
+
+// CheckIn is one report on the step.
+type CheckIn struct {
+	At      time.Time `json:"at"`
+	Outcome Outcome   `json:"outcome"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Win is something that went well, however small.
+type Win struct {
+	At   time.Time `json:"at"`
+	Text string    `json:"text"`
+}
+
+// Place says where an event happened.
+type Place struct {
+	// Channel is empty for a direct conversation with the bot.
+	Channel string `json:"channel,omitempty"`
+	// Group is the platform's grouping (a Discord guild, a Slack team).
+	Group string `json:"group,omitempty"`
+}
+
+// Event is one thing a person did that the bot should answer: a message,
+// a command, or a press on a choice the bot offered.
+type Event struct {
+	// ID is the platform's id for the event, used to drop redeliveries.
+	// Empty means the event cannot be redelivered.
+	ID       string
+	Person   PersonID
+	Name     string // display name, if known
+	Zone     string // IANA zone, if the platform knows it
+	Place    Place
+	Text     string // free text, or the arguments of Command
+	Command  string // command name without any prefix, lower case
+	Action   string // the Ask of the reply whose choice was pressed
+	Token    string // the Token of that reply
+	At       time.Time
+}
+
+// Choice is one answer offered as a button or numbered option.
+type Choice struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Reply is one message the bot wants to send. The engine returns replies
+// as values and queues them in the outbox; adapters render and send them.
+type Reply struct {
+	// Key is unique per reply, so senders can avoid sending one twice.
+	Key        string     `json:"key"`
+	To         PersonID   `json:"to"`
+	Visibility Visibility `json:"visibility"`
+	Text       string     `json:"text"`
+	// Ask names what the choices answer ("checkin", "frequency", ...);
+	// a press comes back as Event.Action with Event.Text set to the value.
+	Ask     string   `json:"ask,omitempty"`
+	Token   string   `json:"token,omitempty"`
+	Choices []Choice `json:"choices,omitempty"`
+	Image   []byte   `json:"image,omitempty"`
+	// At is when the reply was made (for a reminder: when it fired).
+	At time.Time `json:"at"`
+	// Late marks a reminder sent after downtime, within the grace window.
+	Late bool `json:"late,omitempty"`
+	// Place is where the conversation happened, when it was a channel.
+	Place Place `json:"place,omitempty"`
+}
+
+// Envelope is a reply waiting in the outbox.
+type Envelope struct {
+	Seq      uint64    `json:"seq"`
+	Platform string    `json:"platform"`
+	Queued   time.Time `json:"queued"`
+	Reply    Reply     `json:"reply"`
+}

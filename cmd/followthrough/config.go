@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"followthrough/bot"
+)
+
+// Config is the file given to `followthrough run --config FILE`. Every key
+// is documented in config.example.yaml. Secrets never live here: tokens
+// come from environment variables.
+type Config struct {
+	// Database is the bbolt file.
+	Database string `yaml:"database"`
+	// Zone is the time zone for people whose platform does not say.
+	Zone string `yaml:"zone"`
+	// Prompts points at a folder of message files that replace the
+	// built-in wording.
+	Prompts string `yaml:"prompts"`
+	Log     struct {
+		Level  string `yaml:"level"`
+		Format string `yaml:"format"`
+	} `yaml:"log"`
+	Reminders struct {
+		Grace Duration `yaml:"grace"`
+	} `yaml:"reminders"`
+}
+
+// Duration is a time.Duration written like "2h", "90m" or "1d".
+type Duration struct{ time.Duration }
+
+// UnmarshalYAML reads a duration, naming the line of a bad one.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := bot.ParseDuration(n.Value)
+	if err != nil || n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: %q is not a duration (write it like 2h, 90m or 1d)", n.Line, n.Value)
+	}
+	d.Duration = v
+	return nil
+}
+
+// defaultConfig is what applies where the file says nothing.
+func defaultConfig() Config {
+	var c Config
+	c.Database = defaultDBPath()
+	c.Zone = "UTC"
+	c.Log.Level = "info"
+	c.Log.Format = "text"
+	c.Reminders.Grace = Duration{2 * time.Hour}
+	return c
+}
+
+// loadConfig reads and checks a config file. Errors name the file, the
+// line and the key.
+func loadConfig(path string) (Config, error) {
+	c := defaultConfig()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if err := parseConfig(b, &c); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func parseConfig(b []byte, c *Config) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return cleanYAMLError(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return cleanYAMLError(err)
+	}
+	check := func(key string, ok bool, what string) error {
+		if ok {
+			return nil
+		}
+		return fmt.Errorf("line %d: %s: %s", lineOf(&root, key), key, what)
+	}
+	zones := bot.NewZones()
+	_, zerr := zones.Load(c.Zone)
+	for _, err := range []error{
+		check("database", strings.TrimSpace(c.Database) != "", "must name a file"),
+		check("zone", zerr == nil, fmt.Sprintf("%q is not an IANA time zone (like Europe/Berlin)", c.Zone)),
+		check("log.level", oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level)),
+		check("log.format", oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("%q: use text or json", c.Log.Format)),
+		check("reminders.grace", c.Reminders.Grace.Duration > 0 && c.Reminders.Grace.Duration <= 7*24*time.Hour, "must be between 1m and 7d"),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if c.Prompts != "" {
+		if st, err := os.Stat(c.Prompts); err != nil || !st.IsDir() {
+			return fmt.Errorf("line %d: prompts: %q is not a folder", lineOf(&root, "prompts"), c.Prompts)
+		}
+	}
+	return nil
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}
+
+// lineOf finds the line of a dotted key in a YAML document, or 0.
+func lineOf(doc *yaml.Node, dotted string) int {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, part := range strings.Split(dotted, ".") {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == part {
+				line = n.Content[i].Line
+				next = n.Content[i+1]
+				break
+			}
+		}
+		n = next
+	}
+	return line
+}
+
+// cleanYAMLError turns the YAML library's wording into ours: "field x not
+// found in type main.Config" becomes "unknown key x".
+func cleanYAMLError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if i := strings.Index(l, "field "); i >= 0 && strings.Contains(l, " not found in type ") {
+			key := strings.TrimSuffix(l[i+len("field "):], l[strings.Index(l, " not found in type "):])
+			l = l[:i] + "unknown key " + strconvQuote(key) + " (see config.example.yaml for the keys)"
+		}
+		if i := strings.Index(l, " into main."); i >= 0 {
+			l = l[:i] + " where a different kind of value belongs"
+		}
+		lines = append(lines, l)
+	}
+	return errors.New(strings.Join(lines, "; "))
+}
+
+func strconvQuote(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,298 @@
+// Command followthrough runs Follow Through, an accountability partner for
+// chat: in a terminal (followthrough chat), or on the platforms a config
+// file enables (followthrough run --config FILE).
+//
+// This package only wires the others together: it reads flags and config,
+// opens the store, builds the engine and starts the adapters.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"os/user"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"followthrough/adapters/console"
+	"followthrough/bot"
+	"followthrough/prompts"
+	"followthrough/store"
+)
+
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exit codes
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+const usage = `followthrough — an accountability partner that lives in chat
+
+Usage:
+  followthrough                      chat in this terminal (same as "chat")
+  followthrough chat [flags]         chat in this terminal, no tokens needed
+  followthrough run --config FILE    run the platforms FILE enables
+  followthrough version              print the version
+
+Run "followthrough chat -h" for the chat flags.
+`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "chat"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "chat":
+		err = runChat(ctx, args, stdin, stdout, stderr)
+	case "run":
+		err = runPlatforms(ctx, args, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "followthrough", versionString())
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "followthrough: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "followthrough %s: %v\n", cmd, err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "followthrough: %v\n", err)
+		return exitError
+	}
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ error }
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// defaultDBPath follows the XDG base directory convention.
+func defaultDBPath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "followthrough", "followthrough.db")
+}
+
+// loginName is the default console user.
+func loginName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return n
+	}
+	return "you"
+}
+
+// localZone finds the IANA name of this machine's zone, for people who
+// do not say theirs.
+func localZone() string {
+	if tz := strings.TrimPrefix(os.Getenv("TZ"), ":"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil && tz != "Local" {
+			return tz
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+			name := target[i+len("zoneinfo/"):]
+			if _, err := time.LoadLocation(name); err == nil {
+				return name
+			}
+		}
+	}
+	if b, err := os.ReadFile("/etc/timezone"); err == nil {
+		name := strings.TrimSpace(string(b))
+		if _, err := time.LoadLocation(name); err == nil && name != "" {
+			return name
+		}
+	}
+	return "UTC"
+}
+
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", defaultDBPath(), "database file")
+	name := fs.String("user", loginName(), "your name in this conversation")
+	zone := fs.String("tz", localZone(), "your IANA time zone, like Europe/Berlin")
+	clock := fs.String("clock", "real", "real, or simulated (then /wait 36h moves time on)")
+	start := fs.String("start", "", "with --clock simulated: the start time, like 2026-03-02T08:00:00 (in --tz)")
+	configPath := fs.String("config", "", "optional config file (for prompts, grace, log level)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	cfg := defaultConfig()
+	cfg.Log.Level = "warn"
+	if *configPath != "" {
+		var err error
+		if cfg, err = loadConfig(*configPath); err != nil {
+			return err
+		}
+	}
+	zones := bot.NewZones()
+	loc, err := zones.Load(*zone)
+	if err != nil {
+		return usageError{fmt.Errorf("--tz: %v", err)}
+	}
+	userName, _ := bot.CleanText(*name)
+	if userName == "" || strings.ContainsAny(userName, ":\n\t ") || len(userName) > 64 {
+		return usageError{fmt.Errorf("--user %q: use a short name without spaces or colons", *name)}
+	}
+	var sim *bot.SimClock
+	var clk bot.Clock = bot.SystemClock{}
+	switch *clock {
+	case "real":
+		if *start != "" {
+			return usageError{errors.New("--start needs --clock simulated")}
+		}
+	case "simulated":
+		t := time.Now().In(loc).Truncate(time.Minute)
+		if *start != "" {
+			if t, err = time.ParseInLocation("2006-01-02T15:04:05", *start, loc); err != nil {
+				if t, err = time.ParseInLocation("2006-01-02T15:04", *start, loc); err != nil {
+					return usageError{fmt.Errorf("--start %q: write it like 2026-03-02T08:00:00", *start)}
+				}
+			}
+		}
+		sim = bot.NewSimClock(t)
+		clk = sim
+	default:
+		return usageError{fmt.Errorf("--clock %q: use real or simulated", *clock)}
+	}
+	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
+	db, err := store.Open(*dbPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	words, err := prompts.New(cfg.Prompts)
+	if err != nil {
+		return err
+	}
+	wake, queued := make(chan struct{}, 1), make(chan struct{}, 1)
+	engine, err := bot.New(bot.Config{
+		Store: db, Words: words, Clock: clk, Log: log, Grace: cfg.Reminders.Grace.Duration,
+		DefaultZone: *zone,
+		Queued:      func() { notify(queued) },
+		Rescheduled: func() { notify(wake) },
+	})
+	if err != nil {
+		return err
+	}
+	chat := &console.Chat{
+		Engine: engine, Outbox: db, In: stdin, Out: stdout,
+		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin),
+		Wake: wake, Queued: queued,
+	}
+	if chat.Prompt {
+		fmt.Fprintf(stdout, "Follow Through — chatting as %s (%s). Say hi to begin, /help for commands, Ctrl-D to leave.\n", userName, *zone)
+	}
+	return chat.Run(ctx)
+}
+
+// notify wakes a goroutine waiting on ch without blocking.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "config file (see config.example.yaml)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if *configPath == "" {
+		return usageError{errors.New("--config FILE is required (start from config.example.yaml)")}
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	_ = ctx
+	return fmt.Errorf("%s enables no chat platform: the Discord and Slack adapters are not part of this version yet. To talk to the bot now, run: followthrough chat --db %s", *configPath, cfg.Database)
+}

@@ -1,0 +1,159 @@
+// Package store keeps Follow Through's data in one embedded bbolt file:
+// people, their check-ins and wins, the reminder due index, the outbox of
+// replies waiting to be sent, and the ids of events already handled.
+//
+// It implements bot.Store with typed methods; every state change and the
+// replies it produced are written in one transaction.
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"followthrough/bot"
+)
+
+var _ bot.Store = (*DB)(nil)
+
+// SchemaVersion is the layout this code reads and writes. A database with
+// a lower version is migrated on open; a higher one is refused.
+const SchemaVersion = 1
+
+// Bucket names.
+var (
+	bucketMeta      = []byte("meta")
+	bucketPeople    = []byte("people")
+	bucketCheckIns  = []byte("checkins")
+	bucketWins      = []byte("wins")
+	bucketDue       = []byte("due")
+	bucketOutbox    = []byte("outbox")
+	bucketEvents    = []byte("events")
+	bucketEventTime = []byte("event_time")
+	keySchema       = []byte("schema")
+	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime}
+)
+
+// migrations[i] upgrades a database from schema i+1 to i+2. Each runs in
+// the same transaction as the schema key update.
+var migrations = []func(tx *bolt.Tx) error{}
+
+// ErrInUse means another process holds the database file.
+var ErrInUse = errors.New("database is in use by another followthrough process")
+
+// Options tune Open.
+type Options struct {
+	// LockTimeout is how long to wait for another process to let go of
+	// the file. Default 1s.
+	LockTimeout time.Duration
+	// ReadOnly opens the file for reading only (backups, checks).
+	ReadOnly bool
+}
+
+// DB is the bbolt-backed store.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens or creates the database at path, migrating an older schema.
+// A file held by another process, a damaged file or one from a newer
+// version gives an error that says so; the file is left as it was.
+func Open(path string, opt Options) (db *DB, err error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = time.Second
+	}
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
+		}
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, FreelistType: bolt.FreelistMapType})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("database %s is in use by another followthrough process: %w", path, ErrInUse)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db = &DB{bolt: b, path: path}
+	// A damaged file can make bbolt panic on first read: turn that into
+	// an error rather than a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			b.Close()
+			db, err = nil, fmt.Errorf("%s is damaged (%v); it was left untouched", path, r)
+		}
+	}()
+	if opt.ReadOnly {
+		err = b.View(func(tx *bolt.Tx) error { _, err := schemaOf(tx); return err })
+	} else {
+		err = b.Update(prepare)
+	}
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return db, nil
+}
+
+// schemaOf reads the schema version; 0 means a new, empty database.
+func schemaOf(tx *bolt.Tx) (uint64, error) {
+	m := tx.Bucket(bucketMeta)
+	if m == nil {
+		return 0, nil
+	}
+	v := m.Get(keySchema)
+	if len(v) != 8 {
+		return 0, errors.New("database has no valid schema version; it was left untouched")
+	}
+	n := binary.BigEndian.Uint64(v)
+	if n > SchemaVersion {
+		return 0, fmt.Errorf("database was written by a newer followthrough (schema %d; this one reads up to %d): upgrade followthrough; the file was left untouched", n, SchemaVersion)
+	}
+	return n, nil
+}
+
+// prepare creates the buckets of a new database, or migrates an old one.
+func prepare(tx *bolt.Tx) error {
+	v, err := schemaOf(tx)
+	if err != nil {
+		return err
+	}
+	if v == 0 {
+		if tx.Bucket(bucketPeople) != nil {
+			return errors.New("database has data but no schema version; it was left untouched")
+		}
+		v = SchemaVersion
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v-1](tx); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+		}
+	}
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(keySchema, u64(SchemaVersion))
+}
+
+// Close closes the file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Path returns the file's path.
+func (db *DB) Path() string { return db.path }
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}
