@@ -65,8 +65,9 @@ func (t *turn) command(name, args string) {
 		t.say("unknown.command", map[string]any{"Command": short(name, 40)})
 		return
 	}
+	before := t.p.Flow
 	c.run(t, args)
-	if c.keepsFlow && t.p.Flow.Flow != "" {
+	if c.keepsFlow && t.p.Flow.Flow != "" && t.p.Flow.Flow == before.Flow && t.p.Flow.Step == before.Step {
 		if f := t.e.flows[t.p.Flow.Flow]; f != nil {
 			if s := f.step(t.p.Flow.Step); s != nil && !s.Soft {
 				t.say("back.to.question", nil)
@@ -245,7 +246,7 @@ func cmdZone(t *turn, args string) {
 		t.say("zone.bad", map[string]any{"Problem": err.Error()})
 		return
 	}
-	t.p.Zone = name
+	t.p.Zone, t.p.OwnZone = name, true
 	t.loc, _ = t.e.zones.Load(name)
 	t.reschedule()
 	t.say("zone.set", nil)

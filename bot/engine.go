@@ -211,7 +211,7 @@ func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {
 		p.Name = "friend"
 	}
 	zoneChanged := false
-	if ev.Zone != "" && ev.Zone != p.Zone {
+	if ev.Zone != "" && ev.Zone != p.Zone && !p.OwnZone {
 		if _, err := e.zones.Load(ev.Zone); err == nil {
 			zoneChanged = p.Zone != ""
 			p.Zone = ev.Zone
@@ -287,6 +287,7 @@ func (t *turn) vars() map[string]any {
 		"Goal":           p.Goal,
 		"Step":           p.Step,
 		"Habit":          p.Anchor.Habit,
+		"After":          AnchorPhrase(p.Anchor.Habit),
 		"Time":           p.Anchor.Time,
 		"Days":           p.Schedule.Label,
 		"StartingReason": p.StartingReason,
@@ -301,7 +302,7 @@ func (t *turn) vars() map[string]any {
 	}
 	// Answers given so far in an open flow.
 	m["Vague"] = p.Flow.Draft["vague"]
-	m["Doing"] = p.Flow.Draft["doing"]
+	m["Doing"] = asGoal(p.Flow.Draft["doing"])
 	m["Notice"] = p.Flow.Draft["notice"]
 	m["BigStep"] = p.Flow.Draft["big"]
 	return m
@@ -332,6 +333,7 @@ func sameDay(a, b time.Time) bool {
 func (t *turn) handle() {
 	ev := t.ev
 	text, cut := CleanText(ev.Text)
+	text = oneLine(text)
 	if cut {
 		t.say("text.trimmed", map[string]any{"Max": MaxTextRunes})
 	}

@@ -237,6 +237,11 @@ func parseDoing(t *turn, text string) (string, error) {
 }
 
 func parseNotice(t *turn, text string) (string, error) {
+	switch normal(text) {
+	case "ok", "okay", "yes", "no", "idk", "dunno", "not sure", "i don't know", "i dont know",
+		"nobody", "no one", "noone", "none", "nothing", "n/a", "na":
+		return "", nil // nobody in particular: the goal stands on its own
+	}
 	t.p.Flow.Draft["notice"] = text
 	return "", nil
 }
@@ -246,7 +251,7 @@ func parseConfirm(t *turn, text string) (string, error) {
 		if !yes {
 			return "rephrase", nil
 		}
-		t.p.Goal = t.p.Flow.Draft["doing"]
+		t.p.Goal = asGoal(t.p.Flow.Draft["doing"])
 		return "", nil
 	}
 	// Anything longer is their own wording of the goal.
@@ -294,7 +299,7 @@ func parseSmallerStep(t *turn, text string) (string, error) {
 
 func parseAnchor(t *turn, text string) (string, error) {
 	h := oneLine(text)
-	for _, prefix := range []string{"right after ", "just after ", "after ", "when i ", "once i "} {
+	for _, prefix := range []string{"right after ", "just after ", "after "} {
 		if strings.HasPrefix(strings.ToLower(h), prefix) {
 			h = h[len(prefix):]
 			break

@@ -52,9 +52,10 @@ func (t *turn) progress() map[string]any {
 	return vars
 }
 
-// Streak counts the scheduled days in a row, up to today, on which the
-// person checked in done or partly. Days the schedule skips do not break
-// it, and today does not break it before they have checked in.
+// Streak counts the days in a row, up to today, on which the person
+// checked in done or partly. Days the schedule skips do not break it (and
+// count when they checked in anyway), and today does not break it before
+// they have checked in.
 func Streak(checkIns []CheckIn, spec string, loc *time.Location, now time.Time) int {
 	kept := map[string]bool{}
 	for _, c := range checkIns {
@@ -67,17 +68,17 @@ func Streak(checkIns []CheckIn, spec string, loc *time.Location, now time.Time) 
 	streak := 0
 	for i := 0; i < 400; i++ {
 		day := time.Date(today.Year(), today.Month(), today.Day()-i, 0, 0, 0, 0, time.UTC)
-		if sched != nil {
-			// Scheduled that day if the next firing after the previous
-			// midnight falls on it (wall-clock matching, as reminders).
-			next := sched.Next(day.Add(-time.Nanosecond))
-			if !sameDay(next, day) {
-				continue
-			}
-		}
 		if kept[day.Format(time.DateOnly)] {
 			streak++
 			continue
+		}
+		if sched != nil {
+			// A day without a reminder does not break the streak: it
+			// was scheduled if the first firing after the previous
+			// midnight falls on it (wall-clock matching, as reminders).
+			if next := sched.Next(day.Add(-time.Nanosecond)); !sameDay(next, day) {
+				continue
+			}
 		}
 		if i == 0 {
 			continue

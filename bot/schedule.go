@@ -243,7 +243,7 @@ func ParseSchedule(s string) (ScheduleInput, error) {
 		if _, err := ParseCron(in); err != nil {
 			return ScheduleInput{}, err
 		}
-		return ScheduleInput{Cron: in, Label: "cron " + in}, nil
+		return ScheduleInput{Cron: in, Label: describeCron(in)}, nil
 	}
 	words := strings.Fields(strings.ToLower(in))
 	var habit, days []string
@@ -318,4 +318,31 @@ func looksLikeCron(s string) bool {
 func dailyCron(hhmm, dow string) string {
 	h, m, _ := ParseClock(hhmm)
 	return fmt.Sprintf("%d %d * * %s", m, h, dow)
+}
+
+// describeCron says a raw cron spec in words where it is a simple one
+// (one time of day on some days), and quotes it otherwise.
+func describeCron(spec string) string {
+	f := strings.Fields(spec)
+	m, errM := strconv.Atoi(f[0])
+	h, errH := strconv.Atoi(f[1])
+	if errM != nil || errH != nil || f[2] != "*" || f[3] != "*" || h > 23 || m > 59 {
+		return "on the schedule “" + spec + "”"
+	}
+	days := "daily"
+	if f[4] != "*" {
+		if _, label, err := ParseDays(cronDaysAsWords(f[4])); err == nil {
+			days = label
+		} else {
+			days = "on days " + f[4]
+		}
+	}
+	return fmt.Sprintf("%s at %02d:%02d", days, h, m)
+}
+
+// cronDaysAsWords turns a cron day-of-week field ("1-5", "1,3,5") into
+// day names for ParseDays.
+func cronDaysAsWords(field string) string {
+	r := strings.NewReplacer("0", "sun", "1", "mon", "2", "tue", "3", "wed", "4", "thu", "5", "fri", "6", "sat", "7", "sun")
+	return r.Replace(field)
 }

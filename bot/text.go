@@ -90,13 +90,13 @@ func ParseYesNo(s string) (yes bool, ok bool) {
 func ParseOutcome(s string) (Outcome, bool) {
 	n := normal(s)
 	switch n {
-	case "1", "done", "did it", "yes", "y", "yep", "yeah", "complete", "completed", "finished",
+	case "done", "did it", "yes", "y", "yep", "yeah", "complete", "completed", "finished",
 		"✅", "✔", "✔️", "👍", "i did it", "i did", "did", "all done":
 		return Done, true
-	case "2", "partly", "partially", "part", "some", "a bit", "a little", "half", "sort of",
+	case "partly", "partially", "part", "some", "a bit", "a little", "half", "sort of",
 		"kind of", "kinda", "somewhat", "🟡", "partial", "halfway":
 		return Partly, true
-	case "3", "not yet", "no", "n", "nope", "not", "didn't", "did not", "not done", "notyet",
+	case "not yet", "no", "n", "nope", "not", "didn't", "did not", "not done", "notyet",
 		"not_yet", "❌", "👎", "nah", "missed", "skipped", "not today":
 		return NotYet, true
 	}
@@ -261,4 +261,81 @@ func IsBigStep(step string) bool {
 		}
 	}
 	return strings.Count(n, ",") >= 2 || strings.Count(n, " and ") >= 2
+}
+
+// youForm turns a person's own words about themselves into the bot's
+// words about them: "my coffee" becomes "your coffee", "when I get home"
+// becomes "when you get home".
+func youForm(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		core := strings.TrimRight(w, ".,;:!?")
+		tail := w[len(core):]
+		swap := ""
+		switch strings.ToLower(core) {
+		case "i":
+			swap = "you"
+			if i+1 < len(words) && strings.EqualFold(words[i+1], "am") {
+				words[i+1] = "are"
+			}
+		case "my":
+			swap = "your"
+		case "me":
+			swap = "you"
+		case "mine":
+			swap = "yours"
+		case "myself":
+			swap = "yourself"
+		case "i'm", "i’m":
+			swap = "you're"
+		case "i've", "i’ve":
+			swap = "you've"
+		case "i'll", "i’ll":
+			swap = "you'll"
+		case "i'd", "i’d":
+			swap = "you'd"
+		}
+		if swap != "" {
+			words[i] = swap + tail
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// AnchorPhrase says when the step happens relative to the habit, in the
+// bot's voice: "after your morning coffee", "when you get home". Empty
+// when there is no habit.
+func AnchorPhrase(habit string) string {
+	h := youForm(oneLine(habit))
+	if h == "" {
+		return ""
+	}
+	lower := strings.ToLower(h)
+	for _, p := range []string{"when ", "once ", "as soon as ", "before ", "after ", "while ", "during ", "on ", "at "} {
+		if strings.HasPrefix(lower, p) {
+			return lower[:1] + h[1:]
+		}
+	}
+	return "after " + h
+}
+
+// asGoal turns an answer to "what would you be doing differently?" into a
+// goal statement: "I'd speak up in meetings" becomes "Speak up in meetings".
+func asGoal(s string) string {
+	g := oneLine(s)
+	lower := strings.ToLower(g)
+	for _, p := range []string{"i'd be ", "i would be ", "i'm ", "i am ", "i'd ", "i would ", "i’d ", "i'll ", "i will "} {
+		if strings.HasPrefix(lower, p) {
+			g = g[len(p):]
+			if strings.HasSuffix(p, "be ") || p == "i'm " || p == "i am " {
+				g = "be " + g
+			}
+			break
+		}
+	}
+	if g == "" {
+		return g
+	}
+	r := []rune(g)
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }

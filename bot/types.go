@@ -78,10 +78,13 @@ type FlowState struct {
 // Person is everything the bot knows about one person. It is loaded,
 // changed by the engine, and written back whole with Version checked.
 type Person struct {
-	ID       PersonID `json:"id"`
-	Name     string   `json:"name,omitempty"`
-	Zone     string   `json:"zone,omitempty"` // IANA time zone
-	Version  uint64   `json:"version"`
+	ID   PersonID `json:"id"`
+	Name string   `json:"name,omitempty"`
+	Zone string   `json:"zone,omitempty"` // IANA time zone
+	// OwnZone is set when the person chose their zone themselves; the
+	// platform's idea of their zone no longer overrides it.
+	OwnZone  bool      `json:"own_zone,omitempty"`
+	Version  uint64    `json:"version"`
 	Joined   time.Time `json:"joined"`
 	LastSeen time.Time `json:"last_seen"`
 
@@ -143,16 +146,16 @@ type Place struct {
 type Event struct {
 	// ID is the platform's id for the event, used to drop redeliveries.
 	// Empty means the event cannot be redelivered.
-	ID       string
-	Person   PersonID
-	Name     string // display name, if known
-	Zone     string // IANA zone, if the platform knows it
-	Place    Place
-	Text     string // free text, or the arguments of Command
-	Command  string // command name without any prefix, lower case
-	Action   string // the Ask of the reply whose choice was pressed
-	Token    string // the Token of that reply
-	At       time.Time
+	ID      string
+	Person  PersonID
+	Name    string // display name, if known
+	Zone    string // IANA zone, if the platform knows it
+	Place   Place
+	Text    string // free text, or the arguments of Command
+	Command string // command name without any prefix, lower case
+	Action  string // the Ask of the reply whose choice was pressed
+	Token   string // the Token of that reply
+	At      time.Time
 }
 
 // Choice is one answer offered as a button or numbered option.

@@ -168,14 +168,13 @@ var funcs = template.FuncMap{
 		}
 		return strings.ToLower(string(r[:1])) + string(r[1:])
 	},
-	// yours turns the person's "my coffee" into the bot's "your coffee".
-	"yours": func(s string) string {
-		for _, p := range [][2]string{{"my ", "your "}, {"My ", "your "}, {"i ", "you "}, {"I ", "you "}} {
-			if strings.HasPrefix(s, p[0]) {
-				return p[1] + s[len(p[0]):]
-			}
+	// cap upper-cases the first letter, to start a sentence with a phrase.
+	"cap": func(s string) string {
+		if s == "" {
+			return s
 		}
-		return s
+		r := []rune(s)
+		return strings.ToUpper(string(r[:1])) + string(r[1:])
 	},
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
