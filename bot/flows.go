@@ -96,6 +96,7 @@ func (t *turn) prompt(s *Step) {
 		t.ask(s.Prompt, s.Ask, s.Choices, nil)
 		return
 	}
+	t.p.Flow.Token = "" // buttons offered before no longer answer this
 	t.say(s.Prompt, nil)
 }
 

@@ -21,11 +21,23 @@ func personPrefix(id bot.PersonID) []byte {
 
 func timeKey(id bot.PersonID, t time.Time, seq uint64) []byte {
 	k := personPrefix(id)
-	k = binary.BigEndian.AppendUint64(k, uint64(t.UnixNano()))
+	k = binary.BigEndian.AppendUint64(k, nanos(t))
 	if seq > 0 {
 		k = binary.BigEndian.AppendUint64(k, seq)
 	}
 	return k
+}
+
+// nanos is t as nanoseconds since 1970, clamped to what fits: UnixNano is
+// undefined for the zero time, which callers use to mean "from the start".
+func nanos(t time.Time) uint64 {
+	if t.Before(time.Unix(0, 0)) {
+		return 0
+	}
+	if t.After(time.Unix(0, 1<<62)) {
+		return 1 << 62
+	}
+	return uint64(t.UnixNano())
 }
 
 // dueKey orders the due index by fire time (unix seconds), then person.
@@ -114,7 +126,7 @@ func (db *DB) Commit(c bot.Change) error {
 			return err
 		}
 		if c.EventID != "" {
-			now := u64(uint64(p.LastSeen.UnixNano()))
+			now := u64(nanos(p.LastSeen))
 			if err := tx.Bucket(bucketEvents).Put([]byte(c.EventID), now); err != nil {
 				return err
 			}
@@ -190,7 +202,7 @@ func (db *DB) ForgetEventsBefore(t time.Time) (int, error) {
 	n := 0
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		et, ev := tx.Bucket(bucketEventTime), tx.Bucket(bucketEvents)
-		limit := u64(uint64(t.UnixNano()))
+		limit := u64(nanos(t))
 		c := et.Cursor()
 		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0; k, _ = c.First() {
 			if err := ev.Delete(k[8:]); err != nil {

@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -54,6 +55,9 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens the file for reading only (backups, checks).
 	ReadOnly bool
+	// NoSync skips fsync on commit. Only for fuzzing and throwaway
+	// simulations: a crash can lose acknowledged data.
+	NoSync bool
 }
 
 // DB is the bbolt-backed store.
@@ -74,14 +78,16 @@ func Open(path string, opt Options) (db *DB, err error) {
 			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
 		}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, FreelistType: bolt.FreelistMapType})
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, FreelistType: bolt.FreelistMapType})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("database %s is in use by another followthrough process: %w", path, ErrInUse)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
+	case err != nil && errors.As(err, new(*fs.PathError)):
+		return nil, fmt.Errorf("cannot open database %s: %w", path, err)
 	case err != nil:
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		// Bad meta pages, a checksum mismatch, a file too short: bbolt
+		// has refused it before writing anything.
+		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
 	}
 	db = &DB{bolt: b, path: path}
 	// A damaged file can make bbolt panic on first read: turn that into

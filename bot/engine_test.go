@@ -1,0 +1,326 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"followthrough/bot"
+	"followthrough/prompts"
+	"followthrough/store"
+)
+
+// rig is an engine on a real bbolt file in a temp dir with a sim clock.
+type rig struct {
+	t      *testing.T
+	path   string
+	db     *store.DB
+	engine *bot.Engine
+	clock  *bot.SimClock
+	words  *prompts.Set
+	noSync bool
+}
+
+func newRig(t testing.TB, start time.Time) *rig {
+	t.Helper()
+	words, err := prompts.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rig{path: filepath.Join(t.TempDir(), "t.db"), clock: bot.NewSimClock(start), words: words}
+	r.open(t)
+	t.Cleanup(func() { r.db.Close() })
+	return r
+}
+
+// newFastRig is a rig whose store does not fsync, for fuzzing.
+func newFastRig(t testing.TB, start time.Time) *rig {
+	r := newRig(t, start)
+	r.db.Close()
+	r.noSync = true
+	r.open(t)
+	return r
+}
+
+func (r *rig) open(t testing.TB) {
+	t.Helper()
+	db, err := store.Open(r.path, store.Options{NoSync: r.noSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := bot.New(bot.Config{Store: db, Words: r.words, Clock: r.clock, DefaultZone: "Europe/Berlin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.db, r.engine = db, e
+}
+
+func (r *rig) restart(t testing.TB) {
+	t.Helper()
+	if err := r.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.open(t)
+}
+
+// say sends a message from a person and returns the reply texts.
+func (r *rig) say(t testing.TB, who, text string) []string {
+	t.Helper()
+	return r.send(t, bot.Event{Person: bot.NewPersonID("test", who), Name: who, Text: text})
+}
+
+func (r *rig) send(t testing.TB, ev bot.Event) []string {
+	t.Helper()
+	replies, err := r.engine.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatalf("Handle(%+v): %v", ev, err)
+	}
+	var out []string
+	for _, rep := range replies {
+		out = append(out, rep.Text)
+	}
+	return out
+}
+
+func (r *rig) person(t testing.TB, who string) *bot.Person {
+	t.Helper()
+	p, ok, err := r.db.Person(bot.NewPersonID("test", who))
+	if err != nil || !ok {
+		t.Fatalf("person %s: %v %v", who, ok, err)
+	}
+	return p
+}
+
+var monday8 = time.Date(2026, 3, 2, 8, 0, 0, 0, mustZone("Europe/Berlin"))
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// onboard takes a person through onboarding: daily reminder at 9:00.
+func (r *rig) onboard(t testing.TB, who string) {
+	t.Helper()
+	for _, line := range []string{"hi", "skip", "Write 300 words every weekday", "open the draft and write one sentence", "my coffee", "9:00", "daily"} {
+		r.say(t, who, line)
+	}
+	if p := r.person(t, who); !p.Onboarded || p.NextReminder.IsZero() {
+		t.Fatalf("%s not onboarded: %+v", who, p)
+	}
+}
+
+func joined(s []string) string { return strings.Join(s, "\n") }
+
+func TestRestartResumesMidFlow(t *testing.T) {
+	r := newRig(t, monday8)
+	r.say(t, "ana", "hi")
+	r.say(t, "ana", "my coach suggested it")
+	r.restart(t)
+	got := joined(r.say(t, "ana", "be more confident"))
+	if !strings.Contains(got, "what would you be doing differently") {
+		t.Fatalf("after restart the goal was not taken as the answer to the goal question:\n%s", got)
+	}
+	if p := r.person(t, "ana"); p.StartingReason != "my coach suggested it" {
+		t.Errorf("starting reason = %q", p.StartingReason)
+	}
+}
+
+func TestDuplicateEventHandledOnce(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	ev := bot.Event{ID: "evt-1", Person: bot.NewPersonID("test", "ana"), Command: "win", Text: "called the bank"}
+	if got := r.send(t, ev); len(got) == 0 {
+		t.Fatal("first delivery got no reply")
+	}
+	if got := r.send(t, ev); len(got) != 0 {
+		t.Fatalf("redelivery answered again: %v", got)
+	}
+	wins, err := r.db.Wins(ev.Person, 10)
+	if err != nil || len(wins) != 1 {
+		t.Fatalf("wins = %v, %v; want exactly one", wins, err)
+	}
+}
+
+func TestHugeAndHostileInput(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	huge := strings.Repeat("🙂 word ", 2000) // 10,000+ characters
+	got := joined(r.say(t, "ana", "win "+huge))
+	if !strings.Contains(got, "kept the first 2000 characters") {
+		t.Errorf("no word about trimming:\n%s", short(got))
+	}
+	wins, _ := r.db.Wins(bot.NewPersonID("test", "ana"), 1)
+	if len(wins) != 1 || utf8.RuneCountInString(wins[0].Text) > bot.MaxTextRunes || !strings.HasPrefix(wins[0].Text, "🙂 word") {
+		t.Fatalf("win not stored trimmed: %d runes", utf8.RuneCountInString(wins[0].Text))
+	}
+	for _, text := range []string{"\x00\x01\x02", "\u202Egnirts", "<@everyone> @here", strings.Repeat("\n", 50), "\xff\xfe"} {
+		if got := r.say(t, "ana", text); len(got) == 0 {
+			t.Errorf("no reply to %q", text)
+		}
+	}
+}
+
+func TestDowntimeGrace(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana") // daily 9:00, first due today 09:00
+	id := bot.NewPersonID("test", "ana")
+	drain := func() []bot.Envelope {
+		t.Helper()
+		env, err := r.db.Pending("test", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seqs []uint64
+		for _, e := range env {
+			seqs = append(seqs, e.Seq)
+		}
+		if err := r.db.Delivered("test", seqs...); err != nil {
+			t.Fatal(err)
+		}
+		return env
+	}
+	drain()
+
+	// Down from 08:59 to 10:30: 90 minutes late, inside the 2h grace.
+	r.clock.Set(monday8.Add(150 * time.Minute))
+	if _, err := r.engine.FireDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	env := drain()
+	if len(env) != 1 || !env[0].Reply.Late || !strings.Contains(env[0].Reply.Text, "offline") {
+		t.Fatalf("want one late reminder, got %+v", env)
+	}
+	if next := r.person(t, "ana").NextReminder; !next.Equal(time.Date(2026, 3, 3, 9, 0, 0, 0, monday8.Location())) {
+		t.Errorf("next reminder %v; want tomorrow 09:00", next)
+	}
+
+	// Down for three days: no burst, nothing sent, next one in the future.
+	r.clock.Set(time.Date(2026, 3, 6, 12, 0, 0, 0, monday8.Location()))
+	if _, err := r.engine.FireDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if env := drain(); len(env) != 0 {
+		t.Fatalf("stale reminders sent after long downtime: %d", len(env))
+	}
+	p := r.person(t, "ana")
+	if want := time.Date(2026, 3, 7, 9, 0, 0, 0, monday8.Location()); !p.NextReminder.Equal(want) {
+		t.Errorf("next reminder %v; want %v", p.NextReminder, want)
+	}
+	if p.ID != id {
+		t.Fatal("wrong person")
+	}
+}
+
+func TestStaleButton(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	id := bot.NewPersonID("test", "ana")
+	replies, err := r.engine.Handle(context.Background(), bot.Event{Person: id, Command: "checkin"})
+	if err != nil || len(replies) != 1 || replies[0].Token == "" {
+		t.Fatalf("checkin question: %+v %v", replies, err)
+	}
+	old := replies[0]
+	r.clock.Set(monday8.Add(time.Minute))
+	r.send(t, bot.Event{Person: id, Action: old.Ask, Token: old.Token, Text: "done"})
+	r.clock.Set(monday8.Add(2 * time.Minute))
+	got := joined(r.send(t, bot.Event{Person: id, Action: old.Ask, Token: old.Token, Text: "done"}))
+	if !strings.Contains(got, "earlier question") {
+		t.Errorf("second press of an old button: %q", got)
+	}
+	if ci, _ := r.db.CheckIns(id, time.Time{}); len(ci) != 1 {
+		t.Errorf("check-ins = %d; want 1", len(ci))
+	}
+}
+
+// TestConcurrentPeopleAndReminders runs many people checking in while the
+// scheduler fires their reminders: every check-in is kept, and nobody's
+// state is lost to a concurrent write (run with -race).
+func TestConcurrentPeopleAndReminders(t *testing.T) {
+	r := newRig(t, monday8)
+	const people, rounds = 20, 15
+	for i := 0; i < people; i++ {
+		r.onboard(t, fmt.Sprintf("p%d", i))
+	}
+	r.clock.Set(monday8.Add(time.Hour + time.Minute)) // everyone's reminder is due
+	var wg sync.WaitGroup
+	errs := make(chan error, people+1)
+	for i := 0; i < people; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := bot.NewPersonID("test", fmt.Sprintf("p%d", i))
+			for k := 0; k < rounds; k++ {
+				if _, err := r.engine.Handle(context.Background(), bot.Event{Person: id, Command: "checkin", Text: "done"}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(i)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := r.engine.FireDue(context.Background()); err != nil {
+			errs <- err
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for i := 0; i < people; i++ {
+		id := bot.NewPersonID("test", fmt.Sprintf("p%d", i))
+		ci, err := r.db.CheckIns(id, time.Time{})
+		if err != nil || len(ci) != rounds {
+			t.Errorf("%s: %d check-ins, %v; want %d", id, len(ci), err, rounds)
+		}
+		p := r.person(t, fmt.Sprintf("p%d", i))
+		if p.CheckIns != rounds || p.LastReminder.IsZero() {
+			t.Errorf("%s: count %d, last reminder %v: a write was lost", id, p.CheckIns, p.LastReminder)
+		}
+	}
+}
+
+// FuzzEngineText sends arbitrary text, at every point of onboarding and
+// after it: the engine never fails and always answers.
+func FuzzEngineText(f *testing.F) {
+	for _, s := range []string{"", "hi", "done", "win 🎉", "/help", "stop", "skip", "\x00", "not yet", "remind daily 9:00", strings.Repeat("a", 3000)} {
+		f.Add(s, uint8(3))
+	}
+	r := newFastRig(f, monday8)
+	n := 0
+	f.Fuzz(func(t *testing.T, text string, at uint8) {
+		n++
+		who := fmt.Sprintf("f%d", n)
+		script := []string{"hi", "skip", "be more confident", "speak up once a week", "skip", "yes", "send one email", "coffee", "9:00", "daily"}
+		cut := int(at) % (len(script) + 1)
+		for _, line := range script[:cut] {
+			r.say(t, who, line)
+		}
+		for _, ev := range []bot.Event{
+			{Person: bot.NewPersonID("test", who), Text: text},
+			{Person: bot.NewPersonID("test", who), Command: "win", Text: text},
+			{Person: bot.NewPersonID("test", who), Action: "checkin", Token: text, Text: text},
+		} {
+			if got := r.send(t, ev); len(got) == 0 {
+				t.Fatalf("no reply to %+v", ev)
+			}
+		}
+	})
+}
+
+func short(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}

@@ -1,0 +1,215 @@
+package store_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"followthrough/bot"
+	"followthrough/store"
+)
+
+func open(t *testing.T) (*store.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ft.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+var t0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+func person(id string, version uint64) *bot.Person {
+	return &bot.Person{ID: bot.PersonID("test:" + id), Version: version, Joined: t0, LastSeen: t0}
+}
+
+func TestSecondOpenFailsFastWithClearError(t *testing.T) {
+	_, path := open(t)
+	start := time.Now()
+	_, err := store.Open(path, store.Options{LockTimeout: 200 * time.Millisecond})
+	if !errors.Is(err, store.ErrInUse) || !strings.Contains(err.Error(), "in use by another followthrough process") {
+		t.Fatalf("second open: %v", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("second open took %v", time.Since(start))
+	}
+}
+
+func TestDamagedFileIsLeftUntouched(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string][]byte{
+		"garbage":   bytes.Repeat([]byte("not a database "), 2000),
+		"truncated": nil, // filled below from a real database
+	} {
+		path := filepath.Join(dir, name+".db")
+		if content == nil {
+			db, err := store.Open(path, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			full, _ := os.ReadFile(path)
+			content = full[:4096+100] // first meta page and part of the second
+		}
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := sha256.Sum256(content)
+		_, err := store.Open(path, store.Options{})
+		if err == nil {
+			t.Fatalf("%s: opened a damaged file", name)
+		}
+		if !strings.Contains(err.Error(), "left untouched") && !strings.Contains(err.Error(), "damaged") {
+			t.Errorf("%s: unclear error %q", name, err)
+		}
+		after, _ := os.ReadFile(path)
+		if sha256.Sum256(after) != before {
+			t.Errorf("%s: file was changed", name)
+		}
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	db, path := open(t)
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint64(v, store.SchemaVersion+1)
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), v)
+	})
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.Open(path, store.Options{})
+	if err == nil || !strings.Contains(err.Error(), "newer followthrough") {
+		t.Fatalf("open of a newer database: %v", err)
+	}
+}
+
+func TestCommitVersionsAndDuplicates(t *testing.T) {
+	db, _ := open(t)
+	p := person("ana", 0)
+	if err := db.Commit(bot.Change{Person: p, Expect: 0, EventID: "e1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Commit(bot.Change{Person: p, Expect: 0, EventID: "e2"}); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("stale version: %v; want ErrConflict", err)
+	}
+	if err := db.Commit(bot.Change{Person: p, Expect: 1, EventID: "e1"}); !errors.Is(err, bot.ErrDuplicate) {
+		t.Fatalf("same event id: %v; want ErrDuplicate", err)
+	}
+	got, ok, err := db.Person(p.ID)
+	if err != nil || !ok || got.Version != 1 {
+		t.Fatalf("person = %+v %v %v", got, ok, err)
+	}
+	if seen, _ := db.Seen("e1"); !seen {
+		t.Error("e1 not remembered")
+	}
+	if seen, _ := db.Seen("e2"); seen {
+		t.Error("e2 remembered though its commit failed")
+	}
+	if n, err := db.ForgetEventsBefore(t0.Add(time.Second)); err != nil || n != 1 {
+		t.Errorf("ForgetEventsBefore = %d, %v", n, err)
+	}
+	if seen, _ := db.Seen("e1"); seen {
+		t.Error("e1 still remembered after forgetting")
+	}
+}
+
+func TestRecordsAndOutboxOrder(t *testing.T) {
+	db, _ := open(t)
+	a, b := person("ana", 0), person("ana2", 0) // ids sharing a prefix
+	var replies []bot.Reply
+	for i := 0; i < 5; i++ {
+		replies = append(replies, bot.Reply{To: a.ID, Text: string(rune('a' + i))})
+	}
+	replies = append(replies, bot.Reply{To: "other:x", Text: "elsewhere"})
+	err := db.Commit(bot.Change{Person: a, Replies: replies,
+		CheckIns: []bot.CheckIn{{At: t0, Outcome: bot.Done}, {At: t0.Add(time.Hour), Outcome: bot.Partly}},
+		Wins:     []bot.Win{{At: t0, Text: "one"}, {At: t0, Text: "two, same instant"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Commit(bot.Change{Person: b, Wins: []bot.Win{{At: t0.Add(time.Hour), Text: "not ana's"}}}); err != nil {
+		t.Fatal(err)
+	}
+	ci, _ := db.CheckIns(a.ID, time.Time{})
+	if len(ci) != 2 || ci[0].Outcome != bot.Done {
+		t.Errorf("check-ins %+v", ci)
+	}
+	if ci, _ := db.CheckIns(a.ID, t0.Add(time.Minute)); len(ci) != 1 {
+		t.Errorf("check-ins since: %+v", ci)
+	}
+	wins, _ := db.Wins(a.ID, 10)
+	if len(wins) != 2 || wins[0].Text != "two, same instant" {
+		t.Errorf("wins newest first, both kept: %+v", wins)
+	}
+	pending, _ := db.Pending("test", 3)
+	if len(pending) != 3 || pending[0].Reply.Text != "a" || pending[2].Reply.Text != "c" {
+		t.Fatalf("pending = %+v", pending)
+	}
+	if err := db.Delivered("test", pending[0].Seq, pending[1].Seq); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ = db.Pending("test", 10)
+	if len(pending) != 3 || pending[0].Reply.Text != "c" {
+		t.Errorf("after delivery: %+v", pending)
+	}
+	if other, _ := db.Pending("other", 10); len(other) != 1 {
+		t.Errorf("other platform's outbox: %+v", other)
+	}
+}
+
+func TestDueIndexFollowsPerson(t *testing.T) {
+	db, _ := open(t)
+	p := person("ana", 0)
+	p.NextReminder = t0.Add(time.Hour)
+	if err := db.Commit(bot.Change{Person: p}); err != nil {
+		t.Fatal(err)
+	}
+	p.NextReminder = t0.Add(2 * time.Hour) // moved: the old entry must go
+	if err := db.Commit(bot.Change{Person: p, Expect: 1}); err != nil {
+		t.Fatal(err)
+	}
+	next, ok, _ := db.NextDue()
+	if !ok || !next.Equal(t0.Add(2*time.Hour)) {
+		t.Fatalf("NextDue = %v %v", next, ok)
+	}
+	calls := 0
+	n, err := db.FireDue(t0.Add(3*time.Hour), 100, func(p *bot.Person, due time.Time) []bot.Reply {
+		calls++
+		if !due.Equal(t0.Add(2 * time.Hour)) {
+			t.Errorf("due = %v", due)
+		}
+		p.NextReminder = time.Time{}
+		return []bot.Reply{{To: p.ID, Text: "reminder"}}
+	})
+	if err != nil || n != 1 || calls != 1 {
+		t.Fatalf("FireDue = %d, %v, calls %d", n, err, calls)
+	}
+	if _, ok, _ := db.NextDue(); ok {
+		t.Error("due index not empty after the last reminder")
+	}
+	if got, _, _ := db.Person(p.ID); got.Version != 3 {
+		t.Errorf("version after firing = %d; want 3", got.Version)
+	}
+	if pending, _ := db.Pending("test", 10); len(pending) != 1 {
+		t.Errorf("reminder not queued: %+v", pending)
+	}
+}
