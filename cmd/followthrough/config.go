@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,12 +77,12 @@ func loadConfig(path string) (Config, error) {
 func parseConfig(b []byte, c *Config) error {
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
-		return cleanYAMLError(err)
+		return cleanYAMLError(err, &root)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return cleanYAMLError(err)
+		return cleanYAMLError(err, &root)
 	}
 	check := func(key string, ok bool, what string) error {
 		if ok {
@@ -142,24 +144,71 @@ func lineOf(doc *yaml.Node, dotted string) int {
 	return line
 }
 
-// cleanYAMLError turns the YAML library's wording into ours: "field x not
-// found in type main.Config" becomes "unknown key x".
-func cleanYAMLError(err error) error {
+// keyAt finds the dotted key written on a line of a YAML document.
+func keyAt(n *yaml.Node, line int, prefix string) string {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		return keyAt(n.Content[0], line, prefix)
+	}
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := prefix + n.Content[i].Value
+		if n.Content[i].Line == line {
+			return k
+		}
+		v := n.Content[i+1]
+		if v.Kind == yaml.MappingNode {
+			if deeper := keyAt(v, line, k+"."); deeper != "" {
+				return deeper
+			}
+		} else if v.Line == line { // a list or value starting below its key
+			return k
+		}
+	}
+	return ""
+}
+
+var (
+	unknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type .+$`)
+	wrongType    = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
+)
+
+// cleanYAMLError turns the YAML library's wording into ours, naming the
+// key: "field x not found in type main.Config" becomes "unknown key x".
+func cleanYAMLError(err error, root *yaml.Node) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
 	var lines []string
 	for _, l := range strings.Split(msg, "\n") {
 		l = strings.TrimSpace(l)
-		if i := strings.Index(l, "field "); i >= 0 && strings.Contains(l, " not found in type ") {
-			key := strings.TrimSuffix(l[i+len("field "):], l[strings.Index(l, " not found in type "):])
-			l = l[:i] + "unknown key " + strconvQuote(key) + " (see config.example.yaml for the keys)"
-		}
-		if i := strings.Index(l, " into main."); i >= 0 {
-			l = l[:i] + " where a different kind of value belongs"
+		if m := unknownField.FindStringSubmatch(l); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			key := keyAt(root, line, "")
+			if key == "" {
+				key = m[2]
+			}
+			l = fmt.Sprintf("line %d: unknown key %q (see config.example.yaml for the keys)", line, key)
+		} else if m := wrongType.FindStringSubmatch(l); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			want := "a single value"
+			switch {
+			case strings.HasPrefix(m[4], "struct"), strings.HasPrefix(m[4], "main."):
+				want = "a section of keys, indented below it"
+			case strings.HasPrefix(m[4], "[]"):
+				want = "a list"
+			}
+			key := keyAt(root, line, "")
+			if key == "" {
+				key = "this key"
+			}
+			what := "a " + map[string]string{"seq": "list", "map": "section", "str": "value", "int": "number", "bool": "yes/no value"}[m[2]]
+			if m[3] != "" {
+				what = strconv.Quote(m[3])
+			}
+			l = fmt.Sprintf("line %d: %s: %s does not fit here; %s takes %s (see config.example.yaml)", line, key, what, key, want)
 		}
 		lines = append(lines, l)
 	}
 	return errors.New(strings.Join(lines, "; "))
 }
-
-func strconvQuote(s string) string { return "\"" + s + "\"" }

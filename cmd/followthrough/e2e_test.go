@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"followthrough/store"
+)
+
+// binary is the followthrough program built once for these tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ft-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "followthrough")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("build followthrough: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runBinary runs followthrough with args and stdin, returning output and
+// exit code. The run is bounded so a hang fails the test instead.
+func runBinary(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+t.TempDir())
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("followthrough %v did not finish: %s", args, errOut.String())
+	}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+func TestEndToEndOnboardingAndResume(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ft.db")
+	args := []string{"chat", "--db", db, "--user", "ana", "--tz", "America/New_York", "--clock", "simulated", "--start", "2026-03-06T08:00:00"}
+	first := "hi\nmy coach suggested it\nbe more confident\nspeak up once in every team meeting\n"
+	out, errOut, code := runBinary(t, first, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "who would notice") {
+		t.Fatalf("first run did not reach the sharpening questions:\n%s", out)
+	}
+	// Same database, new process: the person is resumed mid-flow.
+	second := "skip\nyes\nsend one email\nmy morning coffee\n9:00\ndaily\n/progress\n/wait 1d\ndone\n"
+	out, errOut, code = runBinary(t, second, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"So your goal, in your words: “Speak up once in every team meeting”",
+		"Goal: Speak up once in every team meeting",
+		"after your morning coffee, daily at 09:00 (America/New_York)",
+		"[Fri 2026-03-06 09:00 EST] After your morning coffee: time for “send one email”",
+		"[Sat 2026-03-07 08:00 EST] ", // the check-in answer, a day after the start
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(strings.ToLower(out+errOut), "panic") {
+		t.Errorf("panic in output:\n%s\n%s", out, errOut)
+	}
+}
+
+// TestEndToEndDSTAcrossTheYear: a New York person with "daily 2:30" gets
+// exactly one reminder on the spring-forward day (at 03:00 EDT); one with
+// "daily 1:30" exactly one on the fall-back day.
+func TestEndToEndDST(t *testing.T) {
+	tests := []struct {
+		start, time, day, want string
+	}{
+		{"2026-03-07T12:00:00", "2:30", "2026-03-08", "[Sun 2026-03-08 03:00 EDT] "},
+		{"2026-10-31T12:00:00", "1:30", "2026-11-01", "[Sun 2026-11-01 01:30 EDT] "},
+	}
+	for _, tt := range tests {
+		db := filepath.Join(t.TempDir(), "ft.db")
+		script := "hi\nskip\nWrite 300 words every weekday\nopen the draft\nskip\n" + tt.time + "\ndaily\n/wait 3d\n"
+		out, errOut, code := runBinary(t, script, "chat", "--db", db, "--user", "sam", "--tz", "America/New_York", "--clock", "simulated", "--start", tt.start)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var onDay []string
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, tt.day) && strings.Contains(line, "Time for") {
+				onDay = append(onDay, line)
+			}
+		}
+		if len(onDay) != 1 || !strings.HasPrefix(onDay[0], tt.want) {
+			t.Errorf("reminders on %s: %q; want exactly one starting %q", tt.day, onDay, tt.want)
+		}
+	}
+}
+
+func TestEndToEndLockedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ft.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Now()
+	_, errOut, code := runBinary(t, "hi\n", "chat", "--db", path, "--user", "ana", "--tz", "UTC")
+	if code == 0 || !strings.Contains(errOut, "is in use by another followthrough process") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v to give up", d)
+	}
+}
+
+func TestEndToEndDamagedDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ft.db")
+	junk := bytes.Repeat([]byte("definitely not bbolt "), 1000)
+	os.WriteFile(path, junk, 0o600)
+	_, errOut, code := runBinary(t, "hi\n", "chat", "--db", path, "--user", "ana", "--tz", "UTC")
+	if code == 0 || !strings.Contains(errOut, "damaged") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	after, _ := os.ReadFile(path)
+	if sha256.Sum256(after) != sha256.Sum256(junk) {
+		t.Error("damaged file was modified")
+	}
+}
+
+func TestEndToEndCommandLine(t *testing.T) {
+	out, _, code := runBinary(t, "", "version")
+	if code != 0 || !strings.HasPrefix(out, "followthrough ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"chat", "--tz", "Mars/Olympus"}, 2, "time zone"},
+		{[]string{"chat", "--clock", "fast"}, 2, "--clock"},
+		{[]string{"chat", "--start", "2026-03-02T08:00:00"}, 2, "--start needs --clock simulated"},
+		{[]string{"chat", "--clock", "simulated", "--start", "yesterday"}, 2, "2026-03-02T08:00:00"},
+		{[]string{"chat", "--user", "two words"}, 2, "--user"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"run"}, 2, "--config FILE is required"},
+		{[]string{"run", "--config", "../../config.example.yaml"}, 1, "enables no chat platform"},
+	}
+	for _, tt := range tests {
+		_, errOut, code := runBinary(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
+
+// TestEndToEndNoArguments: with no arguments the program is a console chat
+// on the default database, and ends cleanly at the end of input.
+func TestEndToEndNoArguments(t *testing.T) {
+	out, errOut, code := runBinary(t, "hi\n/help\n/progress\n")
+	if code != 0 || !strings.Contains(out, "what brought you here") || !strings.Contains(out, "Here's what I can do") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
