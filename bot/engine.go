@@ -303,7 +303,7 @@ func (t *turn) vars() map[string]any {
 	// Answers given so far in an open flow.
 	m["Vague"] = p.Flow.Draft["vague"]
 	m["Doing"] = asGoal(p.Flow.Draft["doing"])
-	m["Notice"] = p.Flow.Draft["notice"]
+	m["Notice"] = youForm(p.Flow.Draft["notice"])
 	m["BigStep"] = p.Flow.Draft["big"]
 	return m
 }

@@ -56,6 +56,9 @@ type Chat struct {
 	// Echo prints each input line as "> line" (for piped input, so the
 	// output reads as the whole conversation).
 	Echo bool
+	// Greet starts the conversation without waiting for the person: a
+	// newcomer is welcomed, someone returning is reminded where they were.
+	Greet bool
 	// Wake is signalled when a schedule changed (real-clock mode).
 	Wake chan struct{}
 	// Queued is signalled when replies were queued (real-clock mode).
@@ -108,7 +111,12 @@ func (c *Chat) Run(ctx context.Context) error {
 	defer bg.Wait()
 	defer cancel()
 
-	if err := c.drain(); err != nil { // anything left from last time
+	if c.Greet {
+		if _, err := c.Engine.Handle(ctx, bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Command: "start"}); err != nil {
+			return fmt.Errorf("console: greet: %w", err)
+		}
+	}
+	if err := c.drain(); err != nil { // the greeting, and anything left from last time
 		return err
 	}
 	sc := bufio.NewScanner(c.In)

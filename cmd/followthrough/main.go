@@ -250,11 +250,11 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	chat := &console.Chat{
 		Engine: engine, Outbox: db, In: stdin, Out: stdout,
-		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin),
+		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin), Greet: isTerminal(stdin),
 		Wake: wake, Queued: queued,
 	}
 	if chat.Prompt {
-		fmt.Fprintf(stdout, "Follow Through — chatting as %s (%s). Say hi to begin, /help for commands, Ctrl-D to leave.\n", userName, *zone)
+		fmt.Fprintf(stdout, "Follow Through — chatting as %s (%s). /help for commands, Ctrl-D to leave.\n\n", userName, *zone)
 	}
 	return chat.Run(ctx)
 }
