@@ -54,7 +54,7 @@ var fixedMessages = []string{
 	"remind.bad", "remind.none", "pause.set", "pause.bad", "resume.set", "resume.none",
 	"stop.set", "cancel.set", "cancel.none", "zone.set", "zone.show", "zone.bad",
 	"share.set", "share.show", "coach.none", "setup.none", "export.none", "forget.none",
-	"reminder", "back.to.question",
+	"reminder", "back.to.question", "quiet.welcome", "quiet.back",
 }
 
 // command runs a named command. Commands that keep the flow re-ask the

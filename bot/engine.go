@@ -199,6 +199,8 @@ type turn struct {
 	replies  []Reply
 	checkIns []CheckIn
 	wins     []Win
+	// returned is set when the person comes back after a quiet spell.
+	returned bool
 }
 
 func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {
@@ -226,6 +228,23 @@ func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {
 		loc, _ = e.zones.Load(p.Zone)
 	}
 	t.loc = loc
+	if p.Unanswered >= quietAsk {
+		// Back after a quiet spell: the old question is not waiting for
+		// an answer any more.
+		t.returned = true
+		if p.Flow.Flow == "checkin" || p.Flow.Flow == "stillwant" {
+			p.Flow = FlowState{}
+		}
+	}
+	if p.Unanswered > 0 {
+		// They are back: the usual rhythm returns, even after the quiet
+		// pause the scheduler made.
+		if p.Unanswered >= quietPause {
+			p.Schedule.Paused, p.Schedule.PausedUntil = false, time.Time{}
+		}
+		p.Unanswered = 0
+		zoneChanged = true
+	}
 	if zoneChanged {
 		t.reschedule()
 	}
@@ -375,6 +394,10 @@ func (t *turn) message(text string) {
 		t.recordOutcome(o)
 		return
 	}
+	if t.returned {
+		t.say("quiet.back", nil)
+		return
+	}
 	t.say("hello.back", nil)
 }
 
@@ -403,10 +426,11 @@ func (e *Engine) spokenCommand(text string, inFlow bool) (name, args string, ok 
 	}
 	rest = strings.TrimSpace(rest)
 	// "stop" or "help" alone are commands; "stop smoking" is conversation.
-	if rest != "" && first != "win" && first != "remind" && first != "share" && first != "pause" && first != "zone" {
-		return "", "", false
+	switch first {
+	case "win", "remind", "share", "pause", "zone", "checkin", "goal", "step":
+		return first, rest, true
 	}
-	return first, rest, true
+	return first, rest, rest == ""
 }
 
 // staleSoftStep reports whether the person is on an optional step (a note

@@ -159,7 +159,8 @@ func (t *turn) goTo(f *Flow, s *Step, next string) {
 var (
 	yesNo    = []Choice{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}
 	outcomes = []Choice{{Label: "Done", Value: "done"}, {Label: "Partly", Value: "partly"}, {Label: "Not yet", Value: "not yet"}}
-	howOften = []Choice{{Label: "Daily", Value: "daily"}, {Label: "Weekdays", Value: "weekdays"}, {Label: "Weekends", Value: "weekends"}}
+	stillWant = []Choice{{Label: "Yes, keep going", Value: "yes"}, {Label: "Pause for now", Value: "pause"}}
+	howOften  = []Choice{{Label: "Daily", Value: "daily"}, {Label: "Weekdays", Value: "weekdays"}, {Label: "Weekends", Value: "weekends"}}
 )
 
 // builtinFlows returns the conversation flows. Steps shared between flows
@@ -207,7 +208,10 @@ func builtinFlows() map[string]*Flow {
 			return endFlow, nil
 		}},
 	}}
-	return map[string]*Flow{onboard.Name: onboard, goal.Name: goal, step.Name: step, checkin.Name: checkin, win.Name: win}
+	stillwant := &Flow{Name: "stillwant", First: "answer", Steps: []*Step{
+		{ID: "answer", Prompt: "quiet.stillwant", Ask: "stillwant", Choices: stillWant, ReAsk: "quiet.stillwant.reask", Parse: parseStillWant, Next: endFlow},
+	}}
+	return map[string]*Flow{stillwant.Name: stillwant, onboard.Name: onboard, goal.Name: goal, step.Name: step, checkin.Name: checkin, win.Name: win}
 }
 
 func words(s string) int { return len(strings.Fields(s)) }
@@ -448,4 +452,27 @@ func (t *turn) reschedule() {
 		from = p.Schedule.PausedUntil
 	}
 	p.NextReminder = NextFire(s, from, t.loc)
+}
+
+// parseStillWant answers "do you still want reminders?" after a quiet spell.
+func parseStillWant(t *turn, text string) (string, error) {
+	switch n := normal(text); {
+	case n == "pause" || n == "pause for now" || n == "stop" || n == "not now" || n == "later":
+		cmdPause(t, "")
+		return stay, nil
+	default:
+		yes, ok := ParseYesNo(text)
+		if !ok && (strings.HasPrefix(n, "yes") || strings.HasPrefix(n, "keep")) {
+			yes, ok = true, true
+		}
+		if !ok {
+			return "", problem("I didn't get that.")
+		}
+		if !yes {
+			cmdPause(t, "")
+			return stay, nil
+		}
+		t.say("quiet.welcome", nil)
+		return endFlow, nil
+	}
 }

@@ -69,23 +69,68 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 		t.reschedule()
 		return nil
 	}
+	// Someone who goes quiet gets fewer reminders, not more.
+	if !p.LastReminder.IsZero() && p.LastSeen.Before(p.LastReminder) {
+		p.Unanswered++
+	} else {
+		p.Unanswered = 0
+	}
+	if p.Unanswered >= quietPause {
+		s.Paused, s.PausedUntil = true, time.Time{}
+		e.log.Info("reminders paused for a quiet person", "person", p.ID)
+		t.reschedule()
+		return nil
+	}
 	p.LastReminder = now
 	vars := map[string]any{"Late": late > time.Minute, "Due": t.when(due)}
-	// Take the person to the check-in unless they are in the middle of
+	// Take the person to the question unless they are in the middle of
 	// something else; the buttons work either way (they go by time).
-	takeOver := p.Flow.Flow == "" || p.Flow.Flow == "checkin" || e.flows[p.Flow.Flow] == nil || t.staleSoftStep()
+	takeOver := p.Flow.Flow == "" || p.Flow.Flow == "checkin" || p.Flow.Flow == "stillwant" || e.flows[p.Flow.Flow] == nil || t.staleSoftStep()
 	openToken := p.Flow.Token
-	if takeOver {
-		t.enter("checkin", "outcome")
-		p.Flow.Draft["asked"] = now.UTC().Format(time.RFC3339)
+	if p.Unanswered == quietAsk {
+		if takeOver {
+			t.enter("stillwant", "answer")
+			p.Flow.Draft["asked"] = now.UTC().Format(time.RFC3339)
+		}
+		t.ask("quiet.stillwant", "stillwant", stillWant, vars)
+	} else {
+		if takeOver {
+			t.enter("checkin", "outcome")
+			p.Flow.Draft["asked"] = now.UTC().Format(time.RFC3339)
+		}
+		t.ask("reminder", "checkin", outcomes, vars)
 	}
-	t.ask("reminder", "checkin", outcomes, vars)
 	if !takeOver {
 		p.Flow.Token = openToken
 	}
 	t.replies[len(t.replies)-1].Late = late > time.Minute
 	t.reschedule()
+	if gap := quietGap(p.Unanswered); gap > 0 {
+		if sched, err := ParseCron(s.Cron); err == nil {
+			p.NextReminder = NextFire(sched, now.Add(gap-time.Hour), loc)
+		}
+	}
 	return t.replies
+}
+
+// Backing off for people who stopped answering: after quietAsk unanswered
+// reminders the bot asks once whether they still want this; then it
+// reminds every other day, then weekly; at quietPause it pauses quietly.
+const (
+	quietAsk   = 3
+	quietPause = 8
+)
+
+// quietGap is the least time to the next reminder after n unanswered ones.
+func quietGap(n int) time.Duration {
+	switch {
+	case n < quietAsk:
+		return 0
+	case n < quietAsk+2:
+		return 2 * 24 * time.Hour
+	default:
+		return 7 * 24 * time.Hour
+	}
 }
 
 // RunScheduler fires reminders as they come due until ctx ends. It sleeps

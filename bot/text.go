@@ -172,7 +172,25 @@ func ParseClock(s string) (hour, minute int, err error) {
 // "2d12h") and weeks ("1w"), which people use and time.ParseDuration
 // does not.
 func ParseDuration(s string) (time.Duration, error) {
-	in := strings.TrimSpace(strings.ToLower(s))
+	in := strings.ToLower(strings.TrimSpace(s))
+	in = strings.TrimPrefix(in, "for ")
+	// "2 days", "1 week", "3 hours and 30 minutes" -> "2d", "1w", "3h30m".
+	fields := strings.Fields(strings.ReplaceAll(in, " and ", " "))
+	for i, f := range fields {
+		switch strings.TrimSuffix(f, "s") {
+		case "week", "wk":
+			fields[i] = "w"
+		case "day":
+			fields[i] = "d"
+		case "hour", "hr":
+			fields[i] = "h"
+		case "minute", "min":
+			fields[i] = "m"
+		case "a", "an", "one":
+			fields[i] = "1"
+		}
+	}
+	in = strings.Join(fields, "")
 	if in == "" {
 		return 0, fmt.Errorf("empty duration")
 	}

@@ -88,6 +88,10 @@ func TestParseDuration(t *testing.T) {
 		{"-1d", 0, true},
 		{"-5h", 0, true},
 		{"1x", 0, true},
+		{"2 days", 48 * time.Hour, false},
+		{"for a week", 7 * 24 * time.Hour, false},
+		{"3 hours and 30 minutes", 210 * time.Minute, false},
+		{"an hour", time.Hour, false},
 	}
 	for _, tt := range tests {
 		got, err := ParseDuration(tt.in)

@@ -102,6 +102,9 @@ type Person struct {
 	NextReminder time.Time `json:"next_reminder,omitempty"`
 	// LastReminder is when the last reminder was sent.
 	LastReminder time.Time `json:"last_reminder,omitempty"`
+	// Unanswered counts reminders in a row the person did not answer;
+	// reminders back off as it grows, and any message resets it.
+	Unanswered int `json:"unanswered,omitempty"`
 
 	Share Visibility `json:"share,omitempty"`
 	Flow  FlowState  `json:"flow"`
