@@ -157,8 +157,8 @@ func (t *turn) goTo(f *Flow, s *Step, next string) {
 }
 
 var (
-	yesNo    = []Choice{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}
-	outcomes = []Choice{{Label: "Done", Value: "done"}, {Label: "Partly", Value: "partly"}, {Label: "Not yet", Value: "not yet"}}
+	yesNo     = []Choice{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}
+	outcomes  = []Choice{{Label: "Done", Value: "done"}, {Label: "Partly", Value: "partly"}, {Label: "Not yet", Value: "not yet"}}
 	stillWant = []Choice{{Label: "Yes, keep going", Value: "yes"}, {Label: "Pause for now", Value: "pause"}}
 	howOften  = []Choice{{Label: "Daily", Value: "daily"}, {Label: "Weekdays", Value: "weekdays"}, {Label: "Weekends", Value: "weekends"}}
 )
