@@ -52,6 +52,7 @@ type Engine struct {
 	grace       time.Duration
 	defaultZone string
 	zones       *Zones
+	crons       *Crons
 	flows       map[string]*Flow
 	commands    map[string]command
 	queued      func()
@@ -66,7 +67,7 @@ func New(c Config) (*Engine, error) {
 	}
 	e := &Engine{
 		store: c.Store, words: c.Words, clock: c.Clock, log: c.Log,
-		grace: c.Grace, defaultZone: c.DefaultZone, zones: NewZones(),
+		grace: c.Grace, defaultZone: c.DefaultZone, zones: NewZones(), crons: NewCrons(),
 		queued: c.Queued, rescheduled: c.Rescheduled,
 	}
 	if e.clock == nil {

@@ -324,3 +324,36 @@ func short(s string) string {
 	}
 	return s
 }
+
+// TestReminderQueuedOnceAcrossCrash: a reminder fired just before a crash
+// is in the outbox after restart, once; firing again sends nothing new.
+func TestReminderQueuedOnceAcrossCrash(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	pending := func() []bot.Envelope {
+		env, err := r.db.Pending("test", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return env
+	}
+	var seqs []uint64
+	for _, e := range pending() {
+		seqs = append(seqs, e.Seq)
+	}
+	r.db.Delivered("test", seqs...)
+
+	r.clock.Set(monday8.Add(time.Hour)) // 09:00, due
+	if n, err := r.engine.FireDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("FireDue = %d, %v", n, err)
+	}
+	r.restart(t) // the process dies before anything was delivered
+	r.clock.Set(monday8.Add(time.Hour + time.Minute))
+	if n, err := r.engine.FireDue(context.Background()); err != nil || n != 0 {
+		t.Fatalf("after restart FireDue = %d, %v; want nothing due", n, err)
+	}
+	env := pending()
+	if len(env) != 1 || !strings.Contains(env[0].Reply.Text, "time for") || env[0].Reply.Late {
+		t.Fatalf("outbox after restart: %+v", env)
+	}
+}

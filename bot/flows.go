@@ -442,7 +442,7 @@ func (t *turn) reschedule() {
 	if p.Schedule.Cron == "" || p.Schedule.Paused && p.Schedule.PausedUntil.IsZero() {
 		return
 	}
-	s, err := ParseCron(p.Schedule.Cron)
+	s, err := t.e.crons.Parse(p.Schedule.Cron)
 	if err != nil {
 		t.e.log.Warn("stored schedule no longer parses", "person", p.ID, "err", err)
 		return

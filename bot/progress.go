@@ -2,6 +2,8 @@ package bot
 
 import (
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // progress gathers what the progress summary shows: check-ins this week,
@@ -33,7 +35,8 @@ func (t *turn) progress() map[string]any {
 			vars["WeekNotYet"] = vars["WeekNotYet"].(int) + 1
 		}
 	}
-	vars["Streak"] = Streak(checkIns, p.Schedule.Cron, t.loc, t.now)
+	sched, _ := t.e.crons.Parse(p.Schedule.Cron)
+	vars["Streak"] = Streak(checkIns, sched, t.loc, t.now)
 	wins, err := t.e.store.Wins(p.ID, 3)
 	if err != nil {
 		t.e.log.Error("load wins", "person", p.ID, "err", err)
@@ -56,14 +59,14 @@ func (t *turn) progress() map[string]any {
 // checked in done or partly. Days the schedule skips do not break it (and
 // count when they checked in anyway), and today does not break it before
 // they have checked in.
-func Streak(checkIns []CheckIn, spec string, loc *time.Location, now time.Time) int {
+// sched may be nil (no schedule: every day counts).
+func Streak(checkIns []CheckIn, sched *cron.SpecSchedule, loc *time.Location, now time.Time) int {
 	kept := map[string]bool{}
 	for _, c := range checkIns {
 		if c.Outcome == Done || c.Outcome == Partly {
 			kept[c.At.In(loc).Format(time.DateOnly)] = true
 		}
 	}
-	sched, _ := ParseCron(spec)
 	today := now.In(loc)
 	streak := 0
 	for i := 0; i < 400; i++ {

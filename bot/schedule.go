@@ -44,6 +44,42 @@ func (z *Zones) Load(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// Crons keeps parsed cron specs: people share a few hundred distinct
+// schedules, and a reminder spike would otherwise parse (and check) the
+// same spec thousands of times. A parsed SpecSchedule is never changed,
+// so one value serves every caller.
+type Crons struct {
+	mu sync.RWMutex
+	m  map[string]*cron.SpecSchedule
+}
+
+// maxCachedCrons bounds the cache; past it, it starts again empty.
+const maxCachedCrons = 4096
+
+// NewCrons returns an empty cache.
+func NewCrons() *Crons { return &Crons{m: make(map[string]*cron.SpecSchedule)} }
+
+// Parse returns the parsed spec, parsing it on first use.
+func (c *Crons) Parse(spec string) (*cron.SpecSchedule, error) {
+	c.mu.RLock()
+	s, ok := c.m[spec]
+	c.mu.RUnlock()
+	if ok {
+		return s, nil
+	}
+	s, err := ParseCron(spec)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxCachedCrons {
+		c.m = make(map[string]*cron.SpecSchedule)
+	}
+	c.m[spec] = s
+	c.mu.Unlock()
+	return s, nil
+}
+
 // ParseCron parses a standard 5-field cron spec (minute hour day-of-month
 // month day-of-week) for wall-clock matching. Descriptors like @every and
 // a TZ= prefix are refused: the zone is the person's, and reminders follow

@@ -106,7 +106,7 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 	t.replies[len(t.replies)-1].Late = late > time.Minute
 	t.reschedule()
 	if gap := quietGap(p.Unanswered); gap > 0 {
-		if sched, err := ParseCron(s.Cron); err == nil {
+		if sched, err := e.crons.Parse(s.Cron); err == nil {
 			p.NextReminder = NextFire(sched, now.Add(gap-time.Hour), loc)
 		}
 	}

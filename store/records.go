@@ -349,3 +349,34 @@ func (db *DB) Delivered(platform string, seqs ...uint64) error {
 		return nil
 	})
 }
+
+// Import writes people as they are (versions included), with their due
+// index entries, in transactions of at most chunk people. It is for bulk
+// loads — benchmarks and restores — not for live changes, which go
+// through Commit.
+func (db *DB) Import(people []*bot.Person, chunk int) error {
+	if chunk <= 0 {
+		chunk = 10000
+	}
+	for len(people) > 0 {
+		n := min(chunk, len(people))
+		part := people[:n]
+		people = people[n:]
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			for _, p := range part {
+				old, err := getPerson(tx, p.ID)
+				if err != nil {
+					return err
+				}
+				if err := putPerson(tx, *p, old); err != nil {
+					return fmt.Errorf("store: import %s: %w", p.ID, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,5 +189,78 @@ func TestEndToEndNoArguments(t *testing.T) {
 	out, errOut, code := runBinary(t, "hi\n/help\n/progress\n")
 	if code != 0 || !strings.Contains(out, "what brought you here") || !strings.Contains(out, "Here's what I can do") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestEndToEndKilledBeforeReminder: the process is killed (SIGKILL) before
+// a reminder is due and started again after it: within the grace window
+// the reminder arrives once, marked late; past it, it is skipped and the
+// next one is scheduled as usual.
+func TestEndToEndKilledBeforeReminder(t *testing.T) {
+	for _, tt := range []struct {
+		name, restart string
+		wantLate      bool
+	}{
+		{"within grace", "2026-03-02T10:30:00", true},
+		{"past grace", "2026-03-02T11:30:00", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "ft.db")
+			common := []string{"chat", "--db", db, "--user", "ana", "--tz", "Europe/Berlin", "--clock", "simulated"}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binary, append(common, "--start", "2026-03-02T08:00:00")...)
+			stdin, _ := cmd.StdinPipe()
+			stdout, _ := cmd.StdoutPipe()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(stdin, "hi\nskip\nWrite 300 words every weekday\nopen the draft\nmy coffee\n9:00\ndaily\n/wait 50m\n/progress\n")
+			// Wait until the bot has answered /progress (so every line
+			// before it was handled), then kill it mid-conversation.
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() && !strings.Contains(sc.Text(), "Your progress") {
+			}
+			cmd.Process.Kill()
+			cmd.Wait()
+
+			out, errOut, code := runBinary(t, "/wait 1m\n/wait 1d\n", append(common, "--start", tt.restart)...)
+			if code != 0 {
+				t.Fatalf("restart: exit %d: %s", code, errOut)
+			}
+			late := strings.Count(out, "this was due today at 09:00 CET, while I was offline")
+			want := 0
+			if tt.wantLate {
+				want = 1
+			}
+			if late != want {
+				t.Errorf("late reminders = %d; want %d\n%s", late, want, out)
+			}
+			if n := strings.Count(out, "[Tue 2026-03-03 09:00 CET] After your coffee"); n != 1 {
+				t.Errorf("next day's reminder seen %d times; want 1\n%s", n, out)
+			}
+			if n := strings.Count(out, "Mon 2026-03-02 09:00 CET"); n != 0 {
+				t.Errorf("a reminder was sent as if on time after downtime\n%s", out)
+			}
+		})
+	}
+}
+
+// TestEndToEndBench runs a small `followthrough bench` so the measuring
+// code stays working; the full-size figures come from running it by hand.
+func TestEndToEndBench(t *testing.T) {
+	out, errOut, code := runBinary(t, "", "bench", "--json", "--people", "3000", "--due", "300")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res benchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if res.SpikeDue != 300 || res.SpikeQueueS <= 0 || res.StartupS <= 0 {
+		t.Errorf("implausible result: %+v", res)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil && (res.SpikeAnonMB <= 0 || res.NaiveCronAnonMB <= 0) {
+		t.Errorf("memory not measured: %+v", res)
 	}
 }

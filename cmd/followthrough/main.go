@@ -51,6 +51,7 @@ Usage:
   followthrough                      chat in this terminal (same as "chat")
   followthrough chat [flags]         chat in this terminal, no tokens needed
   followthrough run --config FILE    run the platforms FILE enables
+  followthrough bench [--json]       measure reminders at scale on this machine
   followthrough version              print the version
 
 Run "followthrough chat -h" for the chat flags.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runChat(ctx, args, stdin, stdout, stderr)
 	case "run":
 		err = runPlatforms(ctx, args, stderr)
+	case "bench":
+		err = runBench(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "followthrough", versionString())
 		return exitOK
@@ -252,6 +255,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		Engine: engine, Outbox: db, In: stdin, Out: stdout,
 		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin), Greet: isTerminal(stdin),
 		Wake: wake, Queued: queued,
+	}
+	if sim == nil {
+		startHousekeeping(ctx, db, log)
 	}
 	if chat.Prompt {
 		fmt.Fprintf(stdout, "Follow Through — chatting as %s (%s). /help for commands, Ctrl-D to leave.\n\n", userName, *zone)

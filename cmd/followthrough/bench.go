@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"followthrough/bot"
+	"followthrough/prompts"
+	"followthrough/store"
+)
+
+// benchResult is what `followthrough bench` measures. The JSON keys are
+// the ones the delivery work's dashboards read.
+type benchResult struct {
+	SpikePeople int     `json:"spike_people"`
+	SpikeDue    int     `json:"spike_due"`
+	SpikeQueueS float64 `json:"spike_queue_s"`
+	// Resident memory: total (VmRSS), and the anonymous part the process
+	// itself holds (RssAnon). The rest of the total is the kernel's
+	// mapping of database file pages the spike read: page cache, shared
+	// and dropped under memory pressure, not heap.
+	SpikeRSSMB       float64 `json:"spike_rss_mb"`
+	SpikeAnonMB      float64 `json:"spike_anon_mb"`
+	IdleRSSMB        float64 `json:"idle_rss_mb"`
+	StartupS         float64 `json:"startup_s"`
+	NaiveCronRSSMB   float64 `json:"naive_cron_rss_mb"`
+	NaiveCronAnonMB  float64 `json:"naive_cron_anon_mb"`
+	NaiveOverIndex   float64 `json:"naive_over_index_rss"`
+	NaiveOverIdxAnon float64 `json:"naive_over_index_anon"`
+	GoVersion        string  `json:"go"`
+	CPUs             int     `json:"cpus"`
+}
+
+// childReport is what a measuring child process prints.
+type childReport struct {
+	StartupS float64 `json:"startup_s,omitempty"`
+	QueueS   float64 `json:"queue_s,omitempty"`
+	Queued   int     `json:"queued,omitempty"`
+	IdleRSS  float64 `json:"idle_rss_mb,omitempty"`
+	RSS      float64 `json:"rss_mb"`
+	Anon     float64 `json:"anon_mb"`
+}
+
+// spikeAt is the minute at which the spike's people are all due.
+var spikeAt = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	people := fs.Int("people", 100000, "people with daily reminders")
+	due := fs.Int("due", 10000, "of them, how many are due in the same minute")
+	child := fs.String("child", "", "internal: measure one design in this process (index or naive)")
+	dbPath := fs.String("db", "", "internal: the database the index child measures")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of queueing the spike to this file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	switch *child {
+	case "index":
+		return benchIndexChild(ctx, *dbPath, *due, *cpuProfile, stdout)
+	case "naive":
+		return benchNaiveChild(*people, stdout)
+	case "":
+	default:
+		return usageError{fmt.Errorf("--child %q", *child)}
+	}
+	if *people < 1 || *due < 0 || *due > *people || *people > 5_000_000 {
+		return usageError{errors.New("--people must be 1 to 5,000,000 and --due at most --people")}
+	}
+
+	dir, err := os.MkdirTemp("", "followthrough-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "bench.db")
+	fmt.Fprintf(stderr, "bench: writing %d people (%d due at %s) to %s\n", *people, *due, spikeAt.Format("15:04 MST"), path)
+	if err := benchPopulate(path, *people, *due); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var index, naive childReport
+	fmt.Fprintln(stderr, "bench: measuring the due index (start-up, queueing the spike, memory)")
+	if err := runChild(ctx, self, &index, "--child", "index", "--db", path, "--due", strconv.Itoa(*due), "--cpuprofile", *cpuProfile); err != nil {
+		return err
+	}
+	if index.Queued != *due {
+		return fmt.Errorf("bench: queued %d reminders, want %d", index.Queued, *due)
+	}
+	fmt.Fprintln(stderr, "bench: measuring the naive design (one robfig/cron entry per person)")
+	if err := runChild(ctx, self, &naive, "--child", "naive", "--people", strconv.Itoa(*people)); err != nil {
+		return err
+	}
+	res := benchResult{
+		SpikePeople: *people, SpikeDue: *due, SpikeQueueS: index.QueueS, SpikeRSSMB: index.RSS,
+		SpikeAnonMB: index.Anon, IdleRSSMB: index.IdleRSS, StartupS: index.StartupS,
+		NaiveCronRSSMB: naive.RSS, NaiveCronAnonMB: naive.Anon,
+		GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
+	}
+	if index.RSS > 0 && index.Anon > 0 {
+		res.NaiveOverIndex = naive.RSS / index.RSS
+		res.NaiveOverIdxAnon = naive.Anon / index.Anon
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "reminder spike\t%d people, %d due in one minute (%s, %d CPUs)\n", *people, *due, res.GoVersion, res.CPUs)
+	fmt.Fprintf(tw, "  start-up with %d schedules\t%.3f s\n", *people, res.StartupS)
+	fmt.Fprintf(tw, "  queue %d due reminders\t%.3f s\n", *due, res.SpikeQueueS)
+	fmt.Fprintf(tw, "  resident memory, idle\t%.1f MB\n", res.IdleRSSMB)
+	fmt.Fprintf(tw, "  resident memory after the spike\t%.1f MB anonymous, %.1f MB with mapped database pages\n", res.SpikeAnonMB, res.SpikeRSSMB)
+	fmt.Fprintf(tw, "  naive: one cron entry per person\t%.1f MB anonymous (%.1fx), %.1f MB in all (%.1fx)\n",
+		res.NaiveCronAnonMB, res.NaiveOverIdxAnon, res.NaiveCronRSSMB, res.NaiveOverIndex)
+	return tw.Flush()
+}
+
+func runChild(ctx context.Context, self string, into *childReport, args ...string) error {
+	cmd := exec.CommandContext(ctx, self, append([]string{"bench"}, args...)...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("bench child %v: %v: %s", args, err, errOut.String())
+	}
+	return json.Unmarshal(out.Bytes(), into)
+}
+
+// benchZones are where the bench's people live: the spike minute is 09:00
+// UTC, which is a different local time in each.
+var benchZones = []string{"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC", "America/Los_Angeles"}
+
+// benchPopulate writes people with daily reminders spread over the day,
+// due of them at spikeAt.
+func benchPopulate(path string, people, due int) error {
+	db, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	zones := bot.NewZones()
+	batch := make([]*bot.Person, 0, 10000)
+	for i := 0; i < people; i++ {
+		zone := benchZones[i%len(benchZones)]
+		loc, err := zones.Load(zone)
+		if err != nil {
+			return err
+		}
+		var at time.Time
+		if i < due {
+			at = spikeAt // 09:00 UTC, whatever that is locally
+		} else {
+			// Spread over the day, never in the spike minute.
+			at = spikeAt.Add(time.Duration(1+i%1439) * time.Minute)
+		}
+		local := at.In(loc)
+		hhmm := fmt.Sprintf("%02d:%02d", local.Hour(), local.Minute())
+		p := &bot.Person{
+			ID: bot.NewPersonID("bench", strconv.Itoa(i)), Name: "Person " + strconv.Itoa(i), Zone: zone,
+			Version: 1, Joined: spikeAt.Add(-30 * 24 * time.Hour), LastSeen: spikeAt.Add(-time.Hour),
+			Goal: "Write 300 words of my novel every weekday", Step: "open the draft and write one sentence",
+			StartingReason: "my writing group meets monthly and I keep arriving empty-handed",
+			Anchor:         bot.Anchor{Habit: "my morning coffee", Time: hhmm},
+			Schedule:       bot.Schedule{Cron: fmt.Sprintf("%d %d * * *", local.Minute(), local.Hour()), Label: "daily at " + hhmm},
+			NextReminder:   at, Onboarded: true,
+		}
+		batch = append(batch, p)
+		if len(batch) == cap(batch) {
+			if err := db.Import(batch, 0); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return db.Import(batch, 0)
+}
+
+// benchIndexChild is Follow Through's design: open the database, find the
+// next due time (start-up), then fire the spike and queue its reminders.
+func benchIndexChild(ctx context.Context, path string, due int, cpuProfile string, stdout io.Writer) error {
+	start := time.Now()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	words, err := prompts.New("")
+	if err != nil {
+		return err
+	}
+	clock := bot.NewSimClock(spikeAt.Add(-time.Minute))
+	engine, err := bot.New(bot.Config{Store: db, Words: words, Clock: clock})
+	if err != nil {
+		return err
+	}
+	next, ok, err := engine.NextDue()
+	if err != nil || !ok || !next.Equal(spikeAt) && due > 0 {
+		return fmt.Errorf("bench: next due %v %v %v; want %v", next, ok, err, spikeAt)
+	}
+	rep := childReport{StartupS: time.Since(start).Seconds()}
+	runtime.GC()
+	rep.IdleRSS, _ = rssMB()
+
+	clock.Set(spikeAt.Add(30 * time.Second))
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	t0 := time.Now()
+	if _, err := engine.FireDue(ctx); err != nil {
+		return err
+	}
+	rep.QueueS = time.Since(t0).Seconds()
+	queued, err := db.Pending("bench", due+1)
+	if err != nil {
+		return err
+	}
+	rep.Queued = len(queued)
+	queued = nil
+	runtime.GC()
+	rep.RSS, rep.Anon = rssMB()
+	return json.NewEncoder(stdout).Encode(rep)
+}
+
+// benchNaiveChild is the design we did not build: one robfig/cron entry
+// per person, each with its own CRON_TZ, all held in memory.
+func benchNaiveChild(people int, stdout io.Writer) error {
+	c := cron.New()
+	for i := 0; i < people; i++ {
+		zone := benchZones[i%len(benchZones)]
+		id := bot.NewPersonID("bench", strconv.Itoa(i))
+		spec := fmt.Sprintf("CRON_TZ=%s %d %d * * *", zone, i%60, (i/60)%24)
+		if _, err := c.AddFunc(spec, func() { _ = id }); err != nil {
+			return err
+		}
+	}
+	c.Start()
+	defer c.Stop()
+	runtime.GC()
+	var rep childReport
+	rep.RSS, rep.Anon = rssMB()
+	return json.NewEncoder(stdout).Encode(rep)
+}
+
+// rssMB reads this process's resident set size and its anonymous part
+// from /proc (Linux); zeros where that is not available.
+func rssMB() (total, anon float64) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	field := func(name string) float64 {
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, name+":"); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+				return kb / 1024
+			}
+		}
+		return 0
+	}
+	return field("VmRSS"), field("RssAnon")
+}
