@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,32 +18,38 @@ type command struct {
 // CommandNames lists the commands in the order help shows them; adapters
 // use it to register slash commands.
 var CommandNames = []string{
-	"help", "checkin", "win", "progress", "goal", "step", "remind", "pause",
-	"resume", "stop", "zone", "share", "coach", "setup", "export", "forget", "cancel",
+	"help", "checkin", "win", "progress", "goal", "step", "milestone", "rate", "why",
+	"adjust", "remind", "pause", "resume", "stop", "zone", "share", "coach", "setup",
+	"export", "forget", "cancel",
 }
 
 func builtinCommands() map[string]command {
 	return map[string]command{
-		"help":     {run: func(t *turn, _ string) { t.say("help", nil) }, keepsFlow: true},
-		"start":    {run: cmdStart},
-		"hi":       {run: cmdStart},
-		"hello":    {run: cmdStart},
-		"goal":     {run: cmdGoal},
-		"step":     {run: cmdStep},
-		"checkin":  {run: cmdCheckIn},
-		"win":      {run: cmdWin, keepsFlow: true},
-		"progress": {run: cmdProgress, keepsFlow: true},
-		"remind":   {run: cmdRemind, keepsFlow: true},
-		"pause":    {run: cmdPause},
-		"resume":   {run: cmdResume, keepsFlow: true},
-		"stop":     {run: cmdStop},
-		"cancel":   {run: cmdCancel},
-		"zone":     {run: cmdZone, keepsFlow: true},
-		"share":    {run: cmdShare, keepsFlow: true},
-		"coach":    {run: func(t *turn, _ string) { t.say("coach.none", nil) }, keepsFlow: true},
-		"setup":    {run: func(t *turn, _ string) { t.say("setup.none", nil) }, keepsFlow: true},
-		"export":   {run: func(t *turn, _ string) { t.say("export.none", nil) }, keepsFlow: true},
-		"forget":   {run: func(t *turn, _ string) { t.say("forget.none", nil) }, keepsFlow: true},
+		"help":       {run: func(t *turn, _ string) { t.say("help", nil) }, keepsFlow: true},
+		"start":      {run: cmdStart},
+		"hi":         {run: cmdStart},
+		"hello":      {run: cmdStart},
+		"goal":       {run: cmdGoal},
+		"step":       {run: cmdStep},
+		"checkin":    {run: cmdCheckIn},
+		"win":        {run: cmdWin, keepsFlow: true},
+		"progress":   {run: cmdProgress, keepsFlow: true},
+		"remind":     {run: cmdRemind, keepsFlow: true},
+		"pause":      {run: cmdPause},
+		"resume":     {run: cmdResume, keepsFlow: true},
+		"stop":       {run: cmdStop},
+		"cancel":     {run: cmdCancel},
+		"zone":       {run: cmdZone, keepsFlow: true},
+		"share":      {run: cmdShare, keepsFlow: true},
+		"coach":      {run: cmdCoach, keepsFlow: true},
+		"rate":       {run: cmdRate},
+		"why":        {run: cmdWhy},
+		"milestone":  {run: cmdMilestone, keepsFlow: true},
+		"milestones": {run: cmdMilestone, keepsFlow: true},
+		"adjust":     {run: cmdAdjust},
+		"setup":      {run: func(t *turn, _ string) { t.say("setup.none", nil) }, keepsFlow: true},
+		"export":     {run: func(t *turn, _ string) { t.say("export.none", nil) }, keepsFlow: true},
+		"forget":     {run: func(t *turn, _ string) { t.say("forget.none", nil) }, keepsFlow: true},
 	}
 }
 
@@ -53,7 +61,14 @@ var fixedMessages = []string{
 	"celebrate.win", "celebrate.firstwin", "progress", "remind.set", "remind.show",
 	"remind.bad", "remind.none", "pause.set", "pause.bad", "resume.set", "resume.none",
 	"stop.set", "cancel.set", "cancel.none", "zone.set", "zone.show", "zone.bad",
-	"share.set", "share.show", "coach.none", "setup.none", "export.none", "forget.none",
+	"share.set", "share.show", "setup.none", "export.none", "forget.none",
+	"scale.high", "scale.thanks", "values.thanks", "milestones.set", "milestones.list",
+	"milestones.none", "milestone.bad", "milestone.already", "celebrate.milestone",
+	"celebrate.streak", "public.win", "public.streak", "public.milestone",
+	"checkin.obstacle.thanks", "adjust.normalise", "adjust.keep", "adjust.done",
+	"fade.done", "fade.keep", "coach.summary", "coach.howto", "coach.yours",
+	"coach.withdrawn", "coach.notfound", "coach.self", "coach.nogroup", "coach.set",
+	"coach.notset",
 	"reminder", "back.to.question", "quiet.welcome", "quiet.back",
 }
 
@@ -263,4 +278,128 @@ func cmdShare(t *turn, args string) {
 		return
 	}
 	t.say("share.set", map[string]any{"Public": t.p.Share == Group})
+}
+
+func cmdRate(t *turn, args string) {
+	if t.needsPlan() {
+		return
+	}
+	t.start("rate")
+	if args != "" {
+		t.replies = t.replies[:len(t.replies)-1]
+		t.answer(args)
+	}
+}
+
+func cmdWhy(t *turn, _ string) {
+	if t.needsPlan() {
+		return
+	}
+	t.askValues()
+}
+
+func cmdAdjust(t *turn, _ string) {
+	if t.needsPlan() {
+		return
+	}
+	t.start("adjust")
+}
+
+// cmdMilestone lists milestones, marks one done ("milestone 2", "milestone
+// done 2") or adds one ("milestone add …").
+func cmdMilestone(t *turn, args string) {
+	p := t.p
+	a := strings.TrimSpace(args)
+	lower := strings.ToLower(a)
+	switch {
+	case a == "":
+		if len(p.Milestones) == 0 {
+			t.say("milestones.none", nil)
+			return
+		}
+		t.say("milestones.list", t.milestoneVars())
+		return
+	case strings.HasPrefix(lower, "add "):
+		if len(p.Milestones) >= 5 {
+			t.say("milestone.bad", map[string]any{"Problem": "You have five already — five at most keeps them in view."})
+			return
+		}
+		p.Milestones = append(p.Milestones, Milestone{Text: short(a[4:], 200)})
+		t.say("milestones.list", t.milestoneVars())
+		return
+	}
+	a = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(lower, "done"), "#"))
+	n, err := strconv.Atoi(a)
+	if err != nil || n < 1 || n > len(p.Milestones) {
+		t.say("milestone.bad", map[string]any{"Problem": fmt.Sprintf("Say which one by number, 1 to %d — for example: milestone 1.", max(len(p.Milestones), 1))})
+		return
+	}
+	t.milestoneDone(n - 1)
+}
+
+// milestoneVars lists milestones for messages.
+func (t *turn) milestoneVars() map[string]any {
+	var list []map[string]any
+	done := 0
+	for i, m := range t.p.Milestones {
+		list = append(list, map[string]any{"N": i + 1, "Text": m.Text, "Done": !m.Done.IsZero()})
+		if !m.Done.IsZero() {
+			done++
+		}
+	}
+	return map[string]any{"Milestones": list, "DoneCount": done}
+}
+
+// cmdCoach: name a coach (with consent), withdraw, or — for a coach — see
+// the members who chose to share with them.
+func cmdCoach(t *turn, args string) {
+	p := t.p
+	a := strings.TrimSpace(args)
+	if p.Group == "" {
+		t.say("coach.nogroup", nil)
+		return
+	}
+	switch strings.ToLower(a) {
+	case "":
+		if members := t.coachSummary(); len(members) > 0 {
+			t.say("coach.summary", map[string]any{"Members": members})
+			return
+		}
+		if p.Coach != "" {
+			t.say("coach.yours", map[string]any{"Coach": t.nameOf(p.Coach)})
+			return
+		}
+		t.say("coach.howto", nil)
+		return
+	case "stop", "off", "withdraw", "none", "remove", "private":
+		name := t.nameOf(p.Coach)
+		p.Coach = ""
+		t.say("coach.withdrawn", map[string]any{"Coach": name})
+		return
+	}
+	m, err := t.findMember(a)
+	if err != nil {
+		t.e.log.Error("find member", "err", err)
+	}
+	switch {
+	case m == nil:
+		t.say("coach.notfound", map[string]any{"Coach": short(a, 40)})
+	case m.ID == p.ID:
+		t.say("coach.self", nil)
+	default:
+		t.enter("coachconsent", "confirm")
+		p.Flow.Draft["coach"], p.Flow.Draft["coach_name"] = string(m.ID), m.Name
+		t.ask("coach.consent", "consent", yesNo, map[string]any{"Coach": m.Name})
+	}
+}
+
+// nameOf returns a person's display name, or "your coach".
+func (t *turn) nameOf(id PersonID) string {
+	if id == "" {
+		return "your coach"
+	}
+	if p, ok, err := t.e.store.Person(id); err == nil && ok {
+		return p.Name
+	}
+	return "your coach"
 }

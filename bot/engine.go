@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -168,7 +169,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 		t.handle()
 		err = e.store.Commit(Change{
 			Person: p, Expect: p.Version, EventID: ev.ID,
-			CheckIns: t.checkIns, Wins: t.wins, Replies: t.replies,
+			CheckIns: t.checkIns, Wins: t.wins, Ratings: t.ratings, Replies: t.replies,
 		})
 		switch {
 		case errors.Is(err, ErrConflict):
@@ -200,6 +201,7 @@ type turn struct {
 	replies  []Reply
 	checkIns []CheckIn
 	wins     []Win
+	ratings  []Rating
 	// returned is set when the person comes back after a quiet spell.
 	returned bool
 }
@@ -212,6 +214,9 @@ func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {
 	}
 	if p.Name == "" {
 		p.Name = "friend"
+	}
+	if ev.Place.Group != "" {
+		p.Group = ev.Place.Group
 	}
 	zoneChanged := false
 	if ev.Zone != "" && ev.Zone != p.Zone && !p.OwnZone {
@@ -325,6 +330,20 @@ func (t *turn) vars() map[string]any {
 	m["Doing"] = asGoal(p.Flow.Draft["doing"])
 	m["Notice"] = youForm(p.Flow.Draft["notice"])
 	m["BigStep"] = p.Flow.Draft["big"]
+	m["Rating"] = p.Flow.Draft["rating"]
+	r, _ := strconv.Atoi(p.Flow.Draft["rating"])
+	m["RatingUp"] = strconv.Itoa(min(r+1, 10))
+	m["Obstacle"] = p.LastObstacle
+	m["Misses"] = p.Misses
+	m["ValuesKind"] = (p.ValuesAsked-1+valueKinds)%valueKinds + 1
+	m["Weekly"] = p.Faded
+	m["Group"] = p.Group
+	m["Coach"] = p.Flow.Draft["coach_name"]
+	// Values some messages are given; defaults keep a re-asked question
+	// from failing on a missing one.
+	for k, v := range map[string]any{"Late": false, "Due": "", "Missed": false, "Win": "", "Milestone": "", "Streak": 0} {
+		m[k] = v
+	}
 	return m
 }
 
@@ -428,7 +447,7 @@ func (e *Engine) spokenCommand(text string, inFlow bool) (name, args string, ok 
 	rest = strings.TrimSpace(rest)
 	// "stop" or "help" alone are commands; "stop smoking" is conversation.
 	switch first {
-	case "win", "remind", "share", "pause", "zone", "checkin", "goal", "step":
+	case "win", "remind", "share", "pause", "zone", "checkin", "goal", "step", "milestone", "coach":
 		return first, rest, true
 	}
 	return first, rest, rest == ""

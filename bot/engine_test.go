@@ -109,7 +109,7 @@ func mustZone(name string) *time.Location {
 // onboard takes a person through onboarding: daily reminder at 9:00.
 func (r *rig) onboard(t testing.TB, who string) {
 	t.Helper()
-	for _, line := range []string{"hi", "skip", "Write 300 words every weekday", "open the draft and write one sentence", "my coffee", "9:00", "daily"} {
+	for _, line := range []string{"hi", "skip", "Write 300 words every weekday", "skip", "open the draft and write one sentence", "9", "my coffee", "9:00", "daily"} {
 		r.say(t, who, line)
 	}
 	if p := r.person(t, who); !p.Onboarded || p.NextReminder.IsZero() {
@@ -301,7 +301,7 @@ func FuzzEngineText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, at uint8) {
 		n++
 		who := fmt.Sprintf("f%d", n)
-		script := []string{"hi", "skip", "be more confident", "speak up once a week", "skip", "yes", "send one email", "coffee", "9:00", "daily"}
+		script := []string{"hi", "skip", "be more confident", "speak up once a week", "skip", "yes", "a; b", "send one email", "5", "skip", "skip", "coffee", "9:00", "daily"}
 		cut := int(at) % (len(script) + 1)
 		for _, line := range script[:cut] {
 			r.say(t, who, line)

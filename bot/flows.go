@@ -178,10 +178,14 @@ func builtinFlows() map[string]*Flow {
 	onboard := &Flow{Name: "onboard", First: "reason", Done: onboardDone}
 	onboard.Steps = append([]*Step{
 		{ID: "reason", Prompt: "onboard.welcome", ReAsk: "onboard.reason.reask", Skip: true, Parse: parseReason, Next: "goal"},
-	}, goalSteps("step")...)
+	}, goalSteps("milestones")...)
 	onboard.Steps = append(onboard.Steps,
-		&Step{ID: "step", Prompt: "step.ask", ReAsk: "step.reask", Parse: parseStep, Next: "anchor"},
-		&Step{ID: "smaller", Prompt: "step.smaller", ReAsk: "step.reask", Parse: parseSmallerStep, Next: "anchor"},
+		&Step{ID: "milestones", Prompt: "milestones.ask", ReAsk: "milestones.reask", Skip: true, Parse: parseMilestonesAnswer, Next: "step"},
+		&Step{ID: "step", Prompt: "step.ask", ReAsk: "step.reask", Parse: parseStep, Next: "scale"},
+		&Step{ID: "smaller", Prompt: "step.smaller", ReAsk: "step.reask", Parse: parseSmallerStep, Next: "scale"},
+	)
+	onboard.Steps = append(onboard.Steps, scaleSteps("anchor")...)
+	onboard.Steps = append(onboard.Steps,
 		&Step{ID: "anchor", Prompt: "anchor.ask", ReAsk: "anchor.reask", Skip: true, Parse: parseAnchor, Next: "time"},
 		&Step{ID: "time", Prompt: "anchor.time", ReAsk: "anchor.time.reask", Parse: parseAnchorTime, Next: "days"},
 		&Step{ID: "days", Prompt: "anchor.days", Ask: "days", Choices: howOften, ReAsk: "anchor.days.reask", Parse: parseDaysAnswer, Next: endFlow},
@@ -191,15 +195,36 @@ func builtinFlows() map[string]*Flow {
 		t.say("goal.set", nil)
 	}}
 
-	step := &Flow{Name: "step", First: "step", Done: func(t *turn) { t.say("step.set", nil) }, Steps: []*Step{
-		{ID: "step", Prompt: "step.ask", ReAsk: "step.reask", Parse: parseStep, Next: endFlow},
-		{ID: "smaller", Prompt: "step.smaller", ReAsk: "step.reask", Parse: parseSmallerStep, Next: endFlow},
+	step := &Flow{Name: "step", First: "step", Done: func(t *turn) { t.say("step.set", nil) }, Steps: append([]*Step{
+		{ID: "step", Prompt: "step.ask", ReAsk: "step.reask", Parse: parseStep, Next: "scale"},
+		{ID: "smaller", Prompt: "step.smaller", ReAsk: "step.reask", Parse: parseSmallerStep, Next: "scale"},
+	}, scaleSteps(endFlow)...)}
+	rate := &Flow{Name: "rate", First: "scale", Steps: scaleSteps(endFlow)}
+	values := &Flow{Name: "values", First: "ask", Steps: []*Step{
+		{ID: "ask", Prompt: "values.ask", ReAsk: "values.reask", Skip: true, Soft: true, Parse: parseValues, Next: endFlow},
+	}}
+	adjust := &Flow{Name: "adjust", First: "offer", Done: adjustDone, Steps: append([]*Step{
+		{ID: "open", Prompt: "adjust.open", ReAsk: "adjust.open.reask", Skip: true, Parse: func(t *turn, text string) (string, error) {
+			t.p.LastObstacle = text
+			return "", nil
+		}, Next: "offer"},
+		{ID: "offer", Prompt: "adjust.offer", Ask: "adjust", Choices: adjustChoices, ReAsk: "adjust.offer.reask", Parse: parseAdjust},
+		{ID: "adj_step", Prompt: "adjust.step", ReAsk: "step.reask", Parse: parseAdjustStep, Next: endFlow},
+		{ID: "adj_anchor", Prompt: "anchor.ask", ReAsk: "anchor.reask", Parse: parseAnchor, Next: "adj_time"},
+		{ID: "adj_time", Prompt: "anchor.time", ReAsk: "anchor.time.reask", Parse: parseAdjustTime, Next: endFlow},
+		{ID: "adj_days", Prompt: "anchor.days", Ask: "days", Choices: howOften, ReAsk: "anchor.days.reask", Parse: parseAdjustDays, Next: endFlow},
+	}, goalSteps(endFlow)...)}
+	fade := &Flow{Name: "fade", First: "offer", Steps: []*Step{
+		{ID: "offer", Prompt: "fade.offer", Ask: "fade", Choices: fadeChoices, ReAsk: "fade.reask", Parse: parseFade, Next: endFlow},
+	}}
+	coach := &Flow{Name: "coachconsent", First: "confirm", Steps: []*Step{
+		{ID: "confirm", Prompt: "coach.consent", Ask: "consent", Choices: yesNo, ReAsk: "coach.consent.reask", Parse: parseCoachConsent, Next: endFlow},
 	}}
 
 	checkin := &Flow{Name: "checkin", First: "outcome", Steps: []*Step{
 		{ID: "outcome", Prompt: "checkin.ask", Ask: "checkin", Choices: outcomes, ReAsk: "checkin.reask", Parse: parseOutcomeAnswer},
 		{ID: "note", Prompt: "checkin.note", ReAsk: "checkin.note.reask", Skip: true, Soft: true, Parse: parseNote, Next: endFlow},
-		{ID: "obstacle", Prompt: "checkin.obstacle", ReAsk: "checkin.note.reask", Skip: true, Soft: true, Parse: parseObstacle, Next: endFlow},
+		{ID: "obstacle", Prompt: "checkin.obstacle", ReAsk: "checkin.note.reask", Soft: true, Parse: parseObstacle, Next: endFlow},
 	}, Done: func(t *turn) { t.say("checkin.noted", nil) }}
 
 	win := &Flow{Name: "win", First: "text", Steps: []*Step{
@@ -211,7 +236,8 @@ func builtinFlows() map[string]*Flow {
 	stillwant := &Flow{Name: "stillwant", First: "answer", Steps: []*Step{
 		{ID: "answer", Prompt: "quiet.stillwant", Ask: "stillwant", Choices: stillWant, ReAsk: "quiet.stillwant.reask", Parse: parseStillWant, Next: endFlow},
 	}}
-	return map[string]*Flow{stillwant.Name: stillwant, onboard.Name: onboard, goal.Name: goal, step.Name: step, checkin.Name: checkin, win.Name: win}
+	return map[string]*Flow{rate.Name: rate, values.Name: values, adjust.Name: adjust, fade.Name: fade, coach.Name: coach,
+		stillwant.Name: stillwant, onboard.Name: onboard, goal.Name: goal, step.Name: step, checkin.Name: checkin, win.Name: win}
 }
 
 func words(s string) int { return len(strings.Fields(s)) }
@@ -362,18 +388,15 @@ func (t *turn) recordOutcome(o Outcome) string {
 	t.p.LastCheckIn = at
 	t.p.Flow.Draft["checkin_at"] = at.UTC().Format(time.RFC3339Nano)
 	t.p.Flow.Draft["outcome"] = string(o)
-	switch o {
-	case Done:
-		t.celebrate("celebrate.checkin", nil)
-		t.p.Flow.Step = "note"
-	case Partly:
-		t.say("checkin.partly", nil)
-		t.p.Flow.Step = "note"
-	default:
+	next := "obstacle"
+	if o == NotYet {
+		t.p.Misses++
 		t.say("checkin.notyet", nil)
-		t.p.Flow.Step = "obstacle"
+	} else if next = t.afterKept(o); next == "" {
+		return stay // another flow took over (fade offer, values question)
 	}
-	t.prompt(t.e.flows["checkin"].step(t.p.Flow.Step))
+	t.p.Flow.Step = next
+	t.prompt(t.e.flows["checkin"].step(next))
 	return stay
 }
 
@@ -392,7 +415,22 @@ func parseNote(t *turn, text string) (string, error) {
 }
 
 func parseObstacle(t *turn, text string) (string, error) {
-	return "", t.noteOnCheckIn(text)
+	if normal(text) != "skip" {
+		if err := t.noteOnCheckIn(text); err != nil {
+			return "", err
+		}
+		t.p.LastObstacle = text
+	}
+	if t.p.Misses >= 2 {
+		// Twice in a row: normalise, and offer to change the plan.
+		t.say("adjust.normalise", nil)
+		t.enter("adjust", "offer")
+		t.prompt(t.e.flows["adjust"].step("offer"))
+		return stay, nil
+	}
+	t.p.Flow = FlowState{}
+	t.say("checkin.obstacle.thanks", nil)
+	return stay, nil
 }
 
 // recordWin records a win and celebrates it.
@@ -405,9 +443,10 @@ func (t *turn) recordWin(text string) {
 	vars := map[string]any{"Win": text}
 	if first {
 		t.say("celebrate.firstwin", vars)
-		return
+	} else {
+		t.celebrate("celebrate.win", vars)
 	}
-	t.celebrate("celebrate.win", vars)
+	t.public("public.win", vars)
 }
 
 // celebrate says a message in a wording different from the last one of

@@ -28,7 +28,8 @@ var update = flag.Bool("update", false, "rewrite golden transcripts from what th
 // (and any other "#" comment lines at the top), then the conversation as
 // the console prints it with a simulated clock: the person's lines start
 // with "> ", everything else is the bot. A line "#restart" closes the
-// database and opens it again, as a restart of the program would.
+// database and opens it again, as a restart of the program would; a line
+// "#as NAME" goes on as another person on the same database.
 func TestGoldenTranscripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -60,6 +61,7 @@ func replay(t *testing.T, transcript string) string {
 	t.Helper()
 	var header []string
 	segments := [][]string{nil}
+	var marks []string // what starts each segment after the first
 	start, zone, user := "2026-03-02T08:00:00", "Europe/Berlin", "ana"
 	inHeader := true
 	for _, line := range strings.Split(transcript, "\n") {
@@ -78,8 +80,9 @@ func replay(t *testing.T, transcript string) string {
 				}
 			}
 			continue
-		case line == "#restart":
+		case line == "#restart" || strings.HasPrefix(line, "#as "):
 			segments = append(segments, nil)
+			marks = append(marks, line)
 		case strings.HasPrefix(line, "> "):
 			segments[len(segments)-1] = append(segments[len(segments)-1], strings.TrimPrefix(line, "> "))
 		}
@@ -103,7 +106,10 @@ func replay(t *testing.T, transcript string) string {
 	out.WriteString(strings.Join(header, "\n") + "\n")
 	for i, seg := range segments {
 		if i > 0 {
-			out.WriteString("#restart\n")
+			out.WriteString(marks[i-1] + "\n")
+			if name, ok := strings.CutPrefix(marks[i-1], "#as "); ok {
+				user = name
+			}
 		}
 		db, err := store.Open(path, store.Options{})
 		if err != nil {

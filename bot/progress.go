@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -52,6 +54,19 @@ func (t *turn) progress() map[string]any {
 		recent = append(recent, short(w.Text, 80))
 	}
 	vars["RecentWins"] = recent
+	for k, v := range t.milestoneVars() {
+		vars[k] = v
+	}
+	ratings, err := t.e.store.Ratings(p.ID, 6)
+	if err != nil {
+		t.e.log.Error("load ratings", "person", p.ID, "err", err)
+	}
+	ratings = mergeRatings(ratings, t.ratings)
+	var trend []string
+	for _, r := range ratings {
+		trend = append(trend, strconv.Itoa(r.Value))
+	}
+	vars["Ratings"] = strings.Join(trend, " → ")
 	return vars
 }
 
@@ -89,4 +104,21 @@ func Streak(checkIns []CheckIn, sched *cron.SpecSchedule, loc *time.Location, no
 		break
 	}
 	return streak
+}
+
+// mergeRatings adds this turn's ratings to the stored ones (a rating and
+// its follow-up answers share a time), keeping the last six.
+func mergeRatings(stored, fresh []Rating) []Rating {
+	out := append([]Rating(nil), stored...)
+	for _, f := range fresh {
+		if n := len(out); n > 0 && out[n-1].At.Equal(f.At) {
+			out[n-1] = f
+			continue
+		}
+		out = append(out, f)
+	}
+	if len(out) > 6 {
+		out = out[len(out)-6:]
+	}
+	return out
 }

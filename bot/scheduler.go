@@ -75,6 +75,10 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 	} else {
 		p.Unanswered = 0
 	}
+	// A reminder with no check-in before the next one is a missed day.
+	if !p.LastReminder.IsZero() && p.LastCheckIn.Before(p.LastReminder) {
+		p.Misses++
+	}
 	if p.Unanswered >= quietPause {
 		s.Paused, s.PausedUntil = true, time.Time{}
 		e.log.Info("reminders paused for a quiet person", "person", p.ID)
@@ -82,12 +86,18 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 		return nil
 	}
 	p.LastReminder = now
-	vars := map[string]any{"Late": late > time.Minute, "Due": t.when(due)}
+	vars := map[string]any{"Late": late > time.Minute, "Due": t.when(due), "Missed": p.Misses > 0}
 	// Take the person to the question unless they are in the middle of
 	// something else; the buttons work either way (they go by time).
 	takeOver := p.Flow.Flow == "" || p.Flow.Flow == "checkin" || p.Flow.Flow == "stillwant" || e.flows[p.Flow.Flow] == nil || t.staleSoftStep()
 	openToken := p.Flow.Token
-	if p.Unanswered == quietAsk {
+	if p.Misses == 2 && p.Unanswered < quietAsk && takeOver {
+		// Two missed days: curiosity and an offer to adjust, not
+		// another reminder.
+		t.enter("adjust", "open")
+		p.Flow.Draft["asked"] = now.UTC().Format(time.RFC3339)
+		t.say("adjust.open", vars)
+	} else if p.Unanswered == quietAsk {
 		if takeOver {
 			t.enter("stillwant", "answer")
 			p.Flow.Draft["asked"] = now.UTC().Format(time.RFC3339)

@@ -24,6 +24,7 @@ type Change struct {
 	EventID  string
 	CheckIns []CheckIn // upserted by At
 	Wins     []Win
+	Ratings  []Rating // upserted by At
 	Replies  []Reply
 }
 
@@ -43,6 +44,11 @@ type Store interface {
 	CheckIns(id PersonID, since time.Time) ([]CheckIn, error)
 	// Wins returns the person's most recent wins, newest first, at most n.
 	Wins(id PersonID, n int) ([]Win, error)
+	// Ratings returns the person's most recent ratings, oldest first, at
+	// most n.
+	Ratings(id PersonID, n int) ([]Rating, error)
+	// Members returns the people of a group.
+	Members(group string) ([]*Person, error)
 
 	// NextDue returns the earliest reminder time in the due index.
 	NextDue() (t time.Time, ok bool, err error)

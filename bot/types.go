@@ -121,6 +121,50 @@ type Person struct {
 	LastWin string `json:"last_win,omitempty"`
 	// LastCheckIn is when the person last checked in.
 	LastCheckIn time.Time `json:"last_checkin,omitempty"`
+	// LastObstacle is what got in the way last time, in their words.
+	LastObstacle string `json:"last_obstacle,omitempty"`
+	// Misses counts missed check-ins in a row: reminders with no
+	// check-in before the next one, and "not yet" answers.
+	Misses int `json:"misses,omitempty"`
+
+	// Milestones are the checkpoints between here and the goal.
+	Milestones []Milestone `json:"milestones,omitempty"`
+	// ValuesAsked counts values questions asked, to rotate their kind.
+	ValuesAsked int       `json:"values_asked,omitempty"`
+	ValuesAt    time.Time `json:"values_at,omitempty"`
+	// FadeOffered is when the bot last offered to step back.
+	FadeOffered time.Time `json:"fade_offered,omitempty"`
+	// Faded is set once the person chose weekly reflection over daily
+	// reminders: their own system carries them now.
+	Faded bool `json:"faded,omitempty"`
+	// BestStreak is the longest streak celebrated so far.
+	BestStreak int `json:"best_streak,omitempty"`
+
+	// Group is the platform group the person belongs to (a Discord
+	// guild, a Slack team, "console"): where public wins go and where a
+	// coach can be found.
+	Group string `json:"group,omitempty"`
+	// Coach is who the person shares their summary with, by consent;
+	// empty when nobody. Withdrawing consent clears it.
+	Coach PersonID `json:"coach,omitempty"`
+}
+
+// Milestone is a checkpoint on the way to the goal.
+type Milestone struct {
+	Text string    `json:"text"`
+	Done time.Time `json:"done,omitempty"`
+}
+
+// Rating is an answer to "how likely are you to do it, 1 to 10?", with
+// the person's reasons.
+type Rating struct {
+	At    time.Time `json:"at"`
+	Value int       `json:"value"`
+	Step  string    `json:"step,omitempty"`
+	// Why answers "what makes it N and not lower?".
+	Why string `json:"why,omitempty"`
+	// Up answers "what would move it to N+1?".
+	Up string `json:"up,omitempty"`
 }
 
 // CheckIn is one report on the step.

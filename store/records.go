@@ -46,6 +46,10 @@ func dueKey(t time.Time, id bot.PersonID) []byte {
 	return append(k, id...)
 }
 
+func groupKey(group string, id bot.PersonID) []byte {
+	return append(append([]byte(group), 0), id...)
+}
+
 func outboxKey(platform string, seq uint64) []byte {
 	k := append([]byte(platform), 0)
 	return binary.BigEndian.AppendUint64(k, seq)
@@ -91,6 +95,17 @@ func putPerson(tx *bolt.Tx, p bot.Person, old *bot.Person) error {
 			return err
 		}
 	}
+	groups := tx.Bucket(bucketGroups)
+	if old != nil && old.Group != "" && old.Group != p.Group {
+		if err := groups.Delete(groupKey(old.Group, old.ID)); err != nil {
+			return err
+		}
+	}
+	if p.Group != "" && (old == nil || old.Group != p.Group) {
+		if err := groups.Put(groupKey(p.Group, p.ID), nil); err != nil {
+			return err
+		}
+	}
 	v, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("store: encode person %s: %w", p.ID, err)
@@ -119,7 +134,7 @@ func (db *DB) Commit(c bot.Change) error {
 		if err := putPerson(tx, p, old); err != nil {
 			return fmt.Errorf("store: put person %s: %w", p.ID, err)
 		}
-		if err := putRecords(tx, p.ID, c.CheckIns, c.Wins); err != nil {
+		if err := putRecords(tx, p.ID, c.CheckIns, c.Wins, c.Ratings); err != nil {
 			return err
 		}
 		if err := queue(tx, c.Replies, p.LastSeen); err != nil {
@@ -138,7 +153,17 @@ func (db *DB) Commit(c bot.Change) error {
 	})
 }
 
-func putRecords(tx *bolt.Tx, id bot.PersonID, checkIns []bot.CheckIn, wins []bot.Win) error {
+func putRecords(tx *bolt.Tx, id bot.PersonID, checkIns []bot.CheckIn, wins []bot.Win, ratings []bot.Rating) error {
+	rb := tx.Bucket(bucketRatings)
+	for _, r := range ratings {
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := rb.Put(timeKey(id, r.At, 0), v); err != nil {
+			return fmt.Errorf("store: put rating of %s: %w", id, err)
+		}
+	}
 	cb := tx.Bucket(bucketCheckIns)
 	for _, c := range checkIns {
 		v, err := json.Marshal(c)
@@ -379,4 +404,51 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 		}
 	}
 	return nil
+}
+
+// Ratings returns a person's most recent ratings, oldest first.
+func (db *DB) Ratings(id bot.PersonID, n int) ([]bot.Rating, error) {
+	var out []bot.Rating
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		prefix := personPrefix(id)
+		c := tx.Bucket(bucketRatings).Cursor()
+		k, v := c.Seek(append([]byte(id), 1))
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Prev() {
+			var r bot.Rating
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("store: decode rating of %s: %w", id, err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+// Members returns the people of a group, by id order.
+func (db *DB) Members(group string) ([]*bot.Person, error) {
+	var out []*bot.Person
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		prefix := append([]byte(group), 0)
+		c := tx.Bucket(bucketGroups).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			p, err := getPerson(tx, bot.PersonID(k[len(prefix):]))
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

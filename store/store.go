@@ -8,6 +8,7 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,7 +26,7 @@ var _ bot.Store = (*DB)(nil)
 
 // SchemaVersion is the layout this code reads and writes. A database with
 // a lower version is migrated on open; a higher one is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket names.
 var (
@@ -37,13 +38,41 @@ var (
 	bucketOutbox    = []byte("outbox")
 	bucketEvents    = []byte("events")
 	bucketEventTime = []byte("event_time")
+	bucketRatings   = []byte("ratings")
+	bucketGroups    = []byte("groups")
 	keySchema       = []byte("schema")
-	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime}
+	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime, bucketRatings, bucketGroups}
 )
 
 // migrations[i] upgrades a database from schema i+1 to i+2. Each runs in
 // the same transaction as the schema key update.
-var migrations = []func(tx *bolt.Tx) error{}
+var migrations = []func(tx *bolt.Tx) error{
+	migrateGroups,
+}
+
+// migrateGroups (1 to 2) adds ratings and the group index, indexing the
+// groups people already have.
+func migrateGroups(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketRatings); err != nil {
+		return err
+	}
+	groups, err := tx.CreateBucketIfNotExists(bucketGroups)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketPeople).ForEach(func(k, v []byte) error {
+		var p struct {
+			Group string `json:"group"`
+		}
+		if err := json.Unmarshal(v, &p); err != nil {
+			return fmt.Errorf("person %s: %w", k, err)
+		}
+		if p.Group == "" {
+			return nil
+		}
+		return groups.Put(append(append([]byte(p.Group), 0), k...), nil)
+	})
+}
 
 // ErrInUse means another process holds the database file.
 var ErrInUse = errors.New("database is in use by another followthrough process")

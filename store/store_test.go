@@ -213,3 +213,40 @@ func TestDueIndexFollowsPerson(t *testing.T) {
 		t.Errorf("reminder not queued: %+v", pending)
 	}
 }
+
+// TestMigrateFromSchema1 builds a schema-1 database by hand (as version 1
+// of followthrough wrote it), with a person in a group, and opens it.
+func TestMigrateFromSchema1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, name := range []string{"meta", "people", "checkins", "wins", "due", "outbox", "events", "event_time"} {
+			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		v := make([]byte, 8)
+		binary.BigEndian.PutUint64(v, 1)
+		tx.Bucket([]byte("meta")).Put([]byte("schema"), v)
+		return tx.Bucket([]byte("people")).Put([]byte("test:ana"), []byte(`{"id":"test:ana","version":3,"group":"g1","goal":"run"}`))
+	})
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	members, err := db.Members("g1")
+	if err != nil || len(members) != 1 || members[0].Goal != "run" {
+		t.Fatalf("members after migration = %+v, %v", members, err)
+	}
+	if r, err := db.Ratings("test:ana", 5); err != nil || len(r) != 0 {
+		t.Fatalf("ratings after migration = %v, %v", r, err)
+	}
+}

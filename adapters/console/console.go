@@ -25,6 +25,11 @@ import (
 // Platform is the console's platform name in person ids and the outbox.
 const Platform = "console"
 
+// Group is the group every console person belongs to: the people who
+// share one database file, so that a coach and their members can be tried
+// out with --user.
+const Group = "console"
+
 // Engine is what the console needs from the conversation engine.
 type Engine interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Reply, error)
@@ -112,7 +117,7 @@ func (c *Chat) Run(ctx context.Context) error {
 	defer cancel()
 
 	if c.Greet {
-		if _, err := c.Engine.Handle(ctx, bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Command: "start"}); err != nil {
+		if _, err := c.Engine.Handle(ctx, bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Command: "start", Place: bot.Place{Group: Group}}); err != nil {
 			return fmt.Errorf("console: greet: %w", err)
 		}
 	}
@@ -156,7 +161,7 @@ var errQuit = errors.New("quit")
 // line handles one input line.
 func (c *Chat) line(ctx context.Context, text string) error {
 	trimmed := strings.TrimSpace(text)
-	ev := bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Text: text}
+	ev := bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Text: text, Place: bot.Place{Group: Group}}
 	switch {
 	case trimmed == "/quit" || trimmed == "/exit":
 		return errQuit

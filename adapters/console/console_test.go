@@ -69,7 +69,7 @@ func TestRealClockEndsAtEndOfInput(t *testing.T) {
 // TestNumbersPressChoices: a number answers the choices shown last, and
 // only while they are the open question.
 func TestNumbersPressChoices(t *testing.T) {
-	script := "hi\nskip\nWrite 300 words every weekday\nopen the draft\nskip\n9:00\n2\n2\n"
+	script := "hi\nskip\nWrite 300 words every weekday\nskip\nopen the draft\n9\nskip\n9:00\n2\n2\n"
 	c, out := chat(t, strings.NewReader(script), bot.NewSimClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
