@@ -27,10 +27,10 @@ func sample() map[string]any {
 		"Public": true, "Late": true, "Due": "today at 09:00 CET",
 		"Week": 3, "WeekDone": 2, "WeekPartly": 1, "WeekNotYet": 0, "Streak": 4,
 		"RecentWins": []string{"sent the email", "asked a question"},
-		"Missed": true, "Coach": "Sam", "Rating": "4", "RatingUp": "5", "Obstacle": "a 7am meeting",
+		"Missed":     true, "Coach": "Sam", "Rating": "4", "RatingUp": "5", "Obstacle": "a 7am meeting",
 		"Misses": 2, "ValuesKind": 2, "Weekly": false, "Group": "console",
 		"Milestones": []map[string]any{{"N": 1, "Text": "first draft", "Done": true}, {"N": 2, "Text": "feedback", "Done": false}},
-		"DoneCount": 1, "Milestone": "first draft", "Done": 1, "Of": 2, "AllDone": false, "Ratings": "4 → 6 → 7",
+		"DoneCount":  1, "Milestone": "first draft", "Done": 1, "Of": 2, "AllDone": false, "Ratings": "4 → 6 → 7",
 		"Members": []map[string]any{{"Name": "Bo", "Status": "stuck", "Kept": 0, "Streak": 0, "Goal": "run",
 			"Wins": []string{"ran once"}, "Question": "What would make “run” easier this week?"}},
 	}
