@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -39,6 +40,9 @@ func ParseRating(s string) (int, error) {
 			continue
 		}
 		v, err := strconv.Atoi(tok)
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, problem("That's off the scale — it goes from 1 to 10.")
+		}
 		if err != nil {
 			if _, ferr := strconv.ParseFloat(tok, 64); ferr == nil {
 				return 0, problem("A whole number, please — which is closer?")
@@ -317,7 +321,7 @@ func parseAdjust(t *turn, text string) (string, error) {
 	case has("goal", "rethink", "refine"):
 		return "goal", nil
 	case has("keep", "as is", "no change", "nothing", "fine"), n == "no":
-		t.p.Misses = 0
+		t.settleMisses()
 		t.p.Flow = FlowState{}
 		t.say("adjust.keep", nil)
 		return stay, nil
@@ -354,8 +358,15 @@ func parseAdjustDays(t *turn, text string) (string, error) {
 	return parseDaysAnswer(t, text)
 }
 
-func adjustDone(t *turn) {
+// settleMisses starts afresh after the plan was talked through: the
+// reminder outstanding is answered by the conversation, not missed.
+func (t *turn) settleMisses() {
 	t.p.Misses = 0
+	t.p.LastReminder = time.Time{}
+}
+
+func adjustDone(t *turn) {
+	t.settleMisses()
 	t.say("adjust.done", nil)
 }
 
@@ -373,7 +384,7 @@ func parseFade(t *turn, text string) (string, error) {
 		}
 		day := int(t.now.In(t.loc).Weekday())
 		t.p.Faded = true
-		t.setSchedule(dailyCron(hhmm, strconv.Itoa(day)), "weekly on "+dayShort[day]+" at "+hhmm)
+		t.setSchedule(dailyCron(hhmm, strconv.Itoa(day)), time.Weekday(day).String()+"s at "+hhmm)
 		t.say("fade.done", nil)
 		return endFlow, nil
 	case strings.Contains(n, "keep") || strings.Contains(n, "daily") || ok && !yes:

@@ -117,6 +117,14 @@ func cmdStart(t *turn, _ string) {
 		return
 	}
 	t.say("hello.back", nil)
+	if f := t.e.flows[t.p.Flow.Flow]; f != nil {
+		if s := f.step(t.p.Flow.Step); s != nil && !s.Soft {
+			t.say("back.to.question", nil)
+			t.prompt(s)
+			return
+		}
+		t.p.Flow = FlowState{} // an optional note can wait for another day
+	}
 }
 
 func cmdGoal(t *turn, args string) {

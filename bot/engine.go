@@ -433,6 +433,8 @@ func (e *Engine) spokenCommand(text string, inFlow bool) (name, args string, ok 
 		switch n := normal(text); n {
 		case "stop", "pause", "help", "cancel", "/stop", "/pause", "/help", "/cancel":
 			return strings.TrimPrefix(n, "/"), "", true
+		case "hi", "hello", "hey", "hiya", "good morning", "morning", "hi there", "hello there":
+			return "hi", "", true
 		}
 		if strings.HasPrefix(strings.TrimSpace(text), "/") {
 			if _, known := e.commands[first]; known {

@@ -357,3 +357,75 @@ func TestReminderQueuedOnceAcrossCrash(t *testing.T) {
 		t.Fatalf("outbox after restart: %+v", env)
 	}
 }
+
+// TestCoachSeesOnlyConsentingMembers: a coach sees the members who named
+// them, nobody else; withdrawing hides them again; people in another
+// group cannot be named at all.
+func TestCoachSeesOnlyConsentingMembers(t *testing.T) {
+	r := newRig(t, monday8)
+	in := func(who, group, text string) string {
+		t.Helper()
+		return joined(r.send(t, bot.Event{Person: bot.NewPersonID("test", who), Name: who, Place: bot.Place{Group: group}, Text: text}))
+	}
+	for _, who := range []string{"coach", "ana", "bo"} {
+		r.onboard(t, who)
+		in(who, "g1", "hi") // joins group g1
+	}
+	r.onboard(t, "eve")
+	in("eve", "g2", "hi")
+
+	r.send(t, bot.Event{Person: bot.NewPersonID("test", "ana"), Place: bot.Place{Group: "g1"}, Command: "win", Text: "wrote every day"})
+	r.send(t, bot.Event{Person: bot.NewPersonID("test", "bo"), Place: bot.Place{Group: "g1"}, Command: "win", Text: "bo's secret win"})
+
+	if got := in("coach", "g1", "coach"); strings.Contains(got, "ana") || strings.Contains(got, "bo's") {
+		t.Fatalf("coach sees members before consent:\n%s", got)
+	}
+	in("ana", "g1", "coach coach")
+	in("ana", "g1", "yes")
+	in("bo", "g1", "coach coach")
+	in("bo", "g1", "no")
+	got := in("coach", "g1", "coach")
+	if !strings.Contains(got, "ana") || !strings.Contains(got, "wrote every day") || strings.Contains(got, "bo") {
+		t.Fatalf("coach view after ana's consent and bo's refusal:\n%s", got)
+	}
+	if got := in("eve", "g2", "coach coach"); !strings.Contains(got, "couldn't find") {
+		t.Errorf("someone in another group could name this coach:\n%s", got)
+	}
+	in("ana", "g1", "coach stop")
+	if got := in("coach", "g1", "coach"); strings.Contains(got, "ana") {
+		t.Fatalf("coach still sees ana after she withdrew:\n%s", got)
+	}
+}
+
+// TestPrivateNeverReachesTheGroup: a private person's replies are all
+// private; a public person's group posts carry only name and win.
+func TestPrivateNeverReachesTheGroup(t *testing.T) {
+	r := newRig(t, monday8)
+	id := bot.NewPersonID("test", "ana")
+	send := func(ev bot.Event) []bot.Reply {
+		ev.Person, ev.Place = id, bot.Place{Group: "g1"}
+		replies, err := r.engine.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return replies
+	}
+	r.onboard(t, "ana")
+	for _, rep := range send(bot.Event{Command: "win", Text: "ran 5k"}) {
+		if rep.Visibility != bot.Private {
+			t.Fatalf("private person's win went to the group: %+v", rep)
+		}
+	}
+	send(bot.Event{Command: "why"})
+	send(bot.Event{Text: "my secret reason about my health"})
+	send(bot.Event{Command: "share", Text: "public"})
+	var group []bot.Reply
+	for _, rep := range send(bot.Event{Command: "win", Text: "ran 10k"}) {
+		if rep.Visibility == bot.Group {
+			group = append(group, rep)
+		}
+	}
+	if len(group) != 1 || group[0].Text != "🎉 ana: ran 10k" || group[0].Place.Group != "g1" {
+		t.Fatalf("public win = %+v; want exactly the name and the win, to g1", group)
+	}
+}

@@ -204,7 +204,7 @@ func builtinFlows() map[string]*Flow {
 		{ID: "ask", Prompt: "values.ask", ReAsk: "values.reask", Skip: true, Soft: true, Parse: parseValues, Next: endFlow},
 	}}
 	adjust := &Flow{Name: "adjust", First: "offer", Done: adjustDone, Steps: append([]*Step{
-		{ID: "open", Prompt: "adjust.open", ReAsk: "adjust.open.reask", Skip: true, Parse: func(t *turn, text string) (string, error) {
+		{ID: "open", Prompt: "adjust.open", ReAsk: "adjust.open.reask", Skip: true, Soft: true, Parse: func(t *turn, text string) (string, error) {
 			t.p.LastObstacle = text
 			return "", nil
 		}, Next: "offer"},

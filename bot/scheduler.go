@@ -76,7 +76,8 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 		p.Unanswered = 0
 	}
 	// A reminder with no check-in before the next one is a missed day.
-	if !p.LastReminder.IsZero() && p.LastCheckIn.Before(p.LastReminder) {
+	missed := !p.LastReminder.IsZero() && p.LastCheckIn.Before(p.LastReminder)
+	if missed {
 		p.Misses++
 	}
 	if p.Unanswered >= quietPause {
@@ -86,10 +87,14 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 		return nil
 	}
 	p.LastReminder = now
-	vars := map[string]any{"Late": late > time.Minute, "Due": t.when(due), "Missed": p.Misses > 0}
+	vars := map[string]any{"Late": late > time.Minute, "Due": t.when(due), "Missed": missed}
 	// Take the person to the question unless they are in the middle of
-	// something else; the buttons work either way (they go by time).
-	takeOver := p.Flow.Flow == "" || p.Flow.Flow == "checkin" || p.Flow.Flow == "stillwant" || e.flows[p.Flow.Flow] == nil || t.staleSoftStep()
+	// a conversation right now (asked within the hour): the reminder is
+	// then the latest question, and their answer belongs to it. The
+	// buttons work either way (they go by time).
+	asked, _ := time.Parse(time.RFC3339, p.Flow.Draft["asked"])
+	takeOver := p.Flow.Flow == "" || p.Flow.Flow == "checkin" || p.Flow.Flow == "stillwant" ||
+		e.flows[p.Flow.Flow] == nil || now.Sub(asked) > time.Hour
 	openToken := p.Flow.Token
 	if p.Misses == 2 && p.Unanswered < quietAsk && takeOver {
 		// Two missed days: curiosity and an offer to adjust, not

@@ -262,3 +262,65 @@ func FuzzParsers(f *testing.F) {
 		}
 	})
 }
+
+func TestParseRating(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int
+		wantErr string
+	}{
+		{"4", 4, ""}, {" 4 ", 4, ""}, {"4/10", 4, ""}, {"four", 4, ""}, {"I'd say 6", 6, ""},
+		{"7 out of 10", 7, ""}, {"10/10", 10, ""}, {"Ten!", 10, ""}, {"1", 1, ""},
+		{"0", 0, "off the scale"}, {"11", 0, "off the scale"}, {"eleven", 0, "off the scale"},
+		{"lots", 0, "number from 1 to 10"}, {"", 0, "number from 1 to 10"}, {"7.5", 0, "whole number"},
+		{"between 5 and 6", 0, "one number"}, {"-3", 0, "off the scale"}, {"99999999999999999999", 0, "off the scale"},
+	}
+	for _, tt := range tests {
+		got, err := ParseRating(tt.in)
+		if tt.wantErr == "" && (err != nil || got != tt.want) || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("ParseRating(%q) = %d, %v; want %d, error containing %q", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestParseMilestones(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		ok   bool
+	}{
+		{"first draft; feedback; final", []string{"first draft", "feedback", "final"}, true},
+		{"1. outline 2. draft 3) edit", []string{"outline", "draft", "edit"}, true},
+		{"a, b", []string{"a", "b"}, true},
+		{"walk then jog then run", []string{"walk", "jog", "run"}, true},
+		{"just one", nil, false},
+		{"a;b;c;d;e;f", nil, false},
+		{" ; ; ", nil, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseMilestones(tt.in)
+		if (err == nil) != tt.ok || strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("ParseMilestones(%q) = %q, %v", tt.in, got, err)
+		}
+	}
+}
+
+// FuzzRating: any text is either a rating from 1 to 10 or a friendly
+// problem to re-ask with.
+func FuzzRating(f *testing.F) {
+	for _, s := range []string{"4", "4/10", "four", "I'd say 6", "0", "11", "lots", "7.5", "between 5 and 6", "10 out of 10", "٣", "⁴"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseRating(s)
+		if err == nil && (v < 1 || v > 10) {
+			t.Fatalf("ParseRating(%q) = %d", s, v)
+		}
+		if err != nil {
+			if _, ok := err.(problem); !ok || err.Error() == "" {
+				t.Fatalf("ParseRating(%q): unfriendly error %v", s, err)
+			}
+		}
+		ParseMilestones(s)
+	})
+}

@@ -100,7 +100,8 @@ type Person struct {
 	// NextReminder is the next instant a reminder is due; zero when none.
 	// The store keeps its due index in step with this field.
 	NextReminder time.Time `json:"next_reminder,omitempty"`
-	// LastReminder is when the last reminder was sent.
+	// LastReminder is when the last reminder was sent; zero once a
+	// conversation about the plan has settled it.
 	LastReminder time.Time `json:"last_reminder,omitempty"`
 	// Unanswered counts reminders in a row the person did not answer;
 	// reminders back off as it grows, and any message resets it.
