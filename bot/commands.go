@@ -65,7 +65,7 @@ var fixedMessages = []string{
 	"scale.high", "scale.thanks", "values.thanks", "milestones.set", "milestones.list",
 	"milestones.none", "milestone.bad", "milestone.already", "celebrate.milestone",
 	"celebrate.streak", "public.win", "public.streak", "public.milestone",
-	"checkin.obstacle.thanks", "adjust.normalise", "adjust.keep", "adjust.done",
+	"checkin.obstacle.thanks", "adjust.normalise", "adjust.heard", "checkin.heard", "adjust.keep", "adjust.done",
 	"fade.done", "fade.keep", "coach.summary", "coach.howto", "coach.yours",
 	"coach.withdrawn", "coach.notfound", "coach.self", "coach.nogroup", "coach.set",
 	"coach.notset",

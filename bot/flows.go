@@ -210,8 +210,9 @@ func builtinFlows() map[string]*Flow {
 		}, Next: "offer"},
 		{ID: "offer", Prompt: "adjust.offer", Ask: "adjust", Choices: adjustChoices, ReAsk: "adjust.offer.reask", Parse: parseAdjust},
 		{ID: "adj_step", Prompt: "adjust.step", ReAsk: "step.reask", Parse: parseAdjustStep, Next: endFlow},
-		{ID: "adj_anchor", Prompt: "anchor.ask", ReAsk: "anchor.reask", Parse: parseAnchor, Next: "adj_time"},
-		{ID: "adj_time", Prompt: "anchor.time", ReAsk: "anchor.time.reask", Parse: parseAdjustTime, Next: endFlow},
+		{ID: "adj_anchor", Prompt: "anchor.ask", ReAsk: "anchor.reask", Parse: parseAnchor, Next: "adj_anchor_time"},
+		{ID: "adj_anchor_time", Prompt: "anchor.time", ReAsk: "anchor.time.reask", Parse: parseAdjustTime, Next: endFlow},
+		{ID: "adj_time", Prompt: "adjust.time", ReAsk: "anchor.time.reask", Parse: parseAdjustTime, Next: endFlow},
 		{ID: "adj_days", Prompt: "anchor.days", Ask: "days", Choices: howOften, ReAsk: "anchor.days.reask", Parse: parseAdjustDays, Next: endFlow},
 	}, goalSteps(endFlow)...)}
 	fade := &Flow{Name: "fade", First: "offer", Steps: []*Step{
@@ -368,6 +369,19 @@ func onboardDone(t *turn) {
 
 func parseOutcomeAnswer(t *turn, text string) (string, error) {
 	o, ok := ParseOutcome(text)
+	if !ok && words(text) >= 3 {
+		// An explanation rather than an answer: what got in the way.
+		t.p.LastObstacle = text
+		if t.p.Misses > 0 {
+			t.say("adjust.heard", nil)
+			t.enter("adjust", "offer")
+			t.prompt(t.e.flows["adjust"].step("offer"))
+			return stay, nil
+		}
+		t.say("checkin.heard", nil)
+		t.prompt(t.e.flows["checkin"].step("outcome"))
+		return stay, nil
+	}
 	if !ok {
 		return "", problem("I didn't get that.")
 	}
