@@ -127,26 +127,23 @@ func cmdStart(t *turn, _ string) {
 	}
 }
 
-func cmdGoal(t *turn, args string) {
-	if t.needsPlan() {
-		return
-	}
-	t.start("goal")
-	if args != "" {
-		t.replies = t.replies[:len(t.replies)-1] // they answered already
-		t.answer(args)
-	}
-}
+func cmdGoal(t *turn, args string) { t.startWith("goal", args) }
 
-func cmdStep(t *turn, args string) {
+func cmdStep(t *turn, args string) { t.startWith("step", args) }
+
+// startWith begins a flow once there is a plan; arguments given with the
+// command ("goal run a 5k", "rate 7") answer its first question at once.
+func (t *turn) startWith(flow, args string) {
 	if t.needsPlan() {
 		return
 	}
-	t.start("step")
-	if args != "" {
-		t.replies = t.replies[:len(t.replies)-1]
-		t.answer(args)
+	if args == "" {
+		t.start(flow)
+		return
 	}
+	f := t.e.flows[flow]
+	t.enter(flow, f.First)
+	t.answer(args)
 }
 
 func cmdCheckIn(t *turn, args string) {
@@ -288,16 +285,7 @@ func cmdShare(t *turn, args string) {
 	t.say("share.set", map[string]any{"Public": t.p.Share == Group})
 }
 
-func cmdRate(t *turn, args string) {
-	if t.needsPlan() {
-		return
-	}
-	t.start("rate")
-	if args != "" {
-		t.replies = t.replies[:len(t.replies)-1]
-		t.answer(args)
-	}
-}
+func cmdRate(t *turn, args string) { t.startWith("rate", args) }
 
 func cmdWhy(t *turn, _ string) {
 	if t.needsPlan() {

@@ -429,3 +429,41 @@ func TestPrivateNeverReachesTheGroup(t *testing.T) {
 		t.Fatalf("public win = %+v; want exactly the name and the win, to g1", group)
 	}
 }
+
+// TestCelebrationsNeverRepeatBackToBack: twenty wins and twenty check-ins
+// in a row; no two consecutive celebrations share their wording, and each
+// names what was done.
+func TestCelebrationsNeverRepeatBackToBack(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	id := bot.NewPersonID("test", "ana")
+	// wording strips the specifics, leaving the template's own words.
+	wording := func(text, specific string) string { return strings.ReplaceAll(text, specific, "…") }
+	var prev string
+	for i := 0; i < 20; i++ {
+		win := fmt.Sprintf("win number %d", i)
+		replies := r.send(t, bot.Event{Person: id, Command: "win", Text: win})
+		if len(replies) == 0 || !strings.Contains(replies[0], win) {
+			t.Fatalf("celebration does not name the win: %q", replies)
+		}
+		w := wording(replies[0], win)
+		w = strings.ReplaceAll(w, fmt.Sprint(i+1), "#")
+		if i > 1 && w == prev {
+			t.Fatalf("two celebrations in a row with the same words: %q", w)
+		}
+		prev = w
+	}
+	prev = ""
+	for i := 0; i < 20; i++ {
+		r.clock.Set(monday8.Add(time.Duration(i+1) * 24 * time.Hour))
+		replies := r.send(t, bot.Event{Person: id, Command: "checkin", Text: "done"})
+		if len(replies) == 0 {
+			t.Fatal("no reply to a check-in")
+		}
+		if replies[0] == prev {
+			t.Fatalf("two check-in celebrations in a row with the same words: %q", prev)
+		}
+		prev = replies[0]
+		r.send(t, bot.Event{Person: id, Text: "skip"})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -263,23 +264,29 @@ func (db *DB) CheckIns(id bot.PersonID, since time.Time) ([]bot.CheckIn, error) 
 
 // Wins returns a person's most recent wins, newest first.
 func (db *DB) Wins(id bot.PersonID, n int) ([]bot.Win, error) {
-	var out []bot.Win
+	return newest[bot.Win](db, bucketWins, id, n, "win")
+}
+
+// newest reads up to n of a person's records from a time-keyed bucket,
+// newest first.
+func newest[T any](db *DB, bucket []byte, id bot.PersonID, n int, what string) ([]T, error) {
+	var out []T
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		prefix := personPrefix(id)
-		c := tx.Bucket(bucketWins).Cursor()
-		end := append([]byte(id), 1)
-		k, v := c.Seek(end)
+		c := tx.Bucket(bucket).Cursor()
+		// Seek past this person's records (id then byte 1), step back.
+		k, v := c.Seek(append([]byte(id), 1))
 		if k == nil {
 			k, v = c.Last()
 		} else {
 			k, v = c.Prev()
 		}
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Prev() {
-			var w bot.Win
-			if err := json.Unmarshal(v, &w); err != nil {
-				return fmt.Errorf("store: decode win of %s: %w", id, err)
+			var r T
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("store: decode %s of %s: %w", what, id, err)
 			}
-			out = append(out, w)
+			out = append(out, r)
 		}
 		return nil
 	})
@@ -408,28 +415,8 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 
 // Ratings returns a person's most recent ratings, oldest first.
 func (db *DB) Ratings(id bot.PersonID, n int) ([]bot.Rating, error) {
-	var out []bot.Rating
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		prefix := personPrefix(id)
-		c := tx.Bucket(bucketRatings).Cursor()
-		k, v := c.Seek(append([]byte(id), 1))
-		if k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, v = c.Prev() {
-			var r bot.Rating
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("store: decode rating of %s: %w", id, err)
-			}
-			out = append(out, r)
-		}
-		return nil
-	})
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	out, err := newest[bot.Rating](db, bucketRatings, id, n, "rating")
+	slices.Reverse(out)
 	return out, err
 }
 
