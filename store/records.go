@@ -119,7 +119,7 @@ func (db *DB) Commit(c bot.Change) error {
 	if c.Person == nil {
 		return fmt.Errorf("store: commit without a person")
 	}
-	return db.bolt.Batch(func(tx *bolt.Tx) error {
+	return db.group.run(db.bolt, func(tx *bolt.Tx) error {
 		if c.EventID != "" && tx.Bucket(bucketEvents).Get([]byte(c.EventID)) != nil {
 			return bot.ErrDuplicate
 		}

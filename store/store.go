@@ -91,8 +91,9 @@ type Options struct {
 
 // DB is the bbolt-backed store.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt  *bolt.DB
+	path  string
+	group groupCommit
 }
 
 // Open opens or creates the database at path, migrating an older schema.

@@ -250,3 +250,43 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Fatalf("ratings after migration = %v, %v", r, err)
 	}
 }
+
+// TestGroupCommitKeepsOthersWhenOneFails: many writers at once, some of
+// them bound to fail (stale versions); every good one is committed, every
+// bad one gets its own error.
+func TestGroupCommitKeepsOthersWhenOneFails(t *testing.T) {
+	db, _ := open(t)
+	const n = 200
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			<-start
+			expect := uint64(0)
+			if i%10 == 0 {
+				expect = 7 // a version that does not exist: conflict
+			}
+			errs <- db.Commit(bot.Change{Person: person(string(rune('a'+i%26))+strings.Repeat("x", i), 0), Expect: expect, EventID: "ev" + strings.Repeat("y", i)})
+		}(i)
+	}
+	close(start)
+	conflicts := 0
+	for i := 0; i < n; i++ {
+		err := <-errs
+		switch {
+		case errors.Is(err, bot.ErrConflict):
+			conflicts++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	if conflicts != n/10 {
+		t.Errorf("conflicts = %d; want %d", conflicts, n/10)
+	}
+	for i := 0; i < n; i++ {
+		_, ok, _ := db.Person(bot.PersonID("test:" + string(rune('a'+i%26)) + strings.Repeat("x", i)))
+		if ok == (i%10 == 0) {
+			t.Errorf("person %d stored = %v", i, ok)
+		}
+	}
+}

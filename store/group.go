@@ -1,0 +1,92 @@
+package store
+
+import (
+	"errors"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// groupCommit combines concurrent writes into shared transactions without
+// waiting on a timer: a lone writer commits at once (one fsync), and
+// writers that arrive while a commit is in flight go together in the next
+// one. bbolt's own Batch waits up to MaxBatchDelay (10ms) for company,
+// which a person typing alone would feel on every message.
+type groupCommit struct {
+	mu      sync.Mutex
+	pending []*groupCall
+	running bool
+}
+
+type groupCall struct {
+	fn   func(*bolt.Tx) error
+	err  error
+	done chan struct{}
+}
+
+// maxGroup bounds one shared transaction.
+const maxGroup = 1000
+
+// errSkip aborts a shared transaction so that the failing call can be
+// taken out and the others retried without it.
+type errSkip struct {
+	index int
+	err   error
+}
+
+func (e errSkip) Error() string { return e.err.Error() }
+
+// run executes fn in a write transaction shared with concurrent callers.
+// Like bolt.Batch, fn may be called more than once and must not have side
+// effects outside the transaction.
+func (g *groupCommit) run(db *bolt.DB, fn func(*bolt.Tx) error) error {
+	c := &groupCall{fn: fn, done: make(chan struct{})}
+	g.mu.Lock()
+	g.pending = append(g.pending, c)
+	if g.running {
+		g.mu.Unlock()
+		<-c.done
+		return c.err
+	}
+	g.running = true
+	for len(g.pending) > 0 {
+		n := min(len(g.pending), maxGroup)
+		batch := g.pending[:n:n]
+		g.pending = g.pending[n:]
+		g.mu.Unlock()
+		commitGroup(db, batch)
+		g.mu.Lock()
+	}
+	g.running = false
+	g.mu.Unlock()
+	<-c.done
+	return c.err
+}
+
+// commitGroup commits the calls together; a call whose function fails
+// gets its error, and the rest are committed again without it.
+func commitGroup(db *bolt.DB, calls []*groupCall) {
+	for len(calls) > 0 {
+		err := db.Update(func(tx *bolt.Tx) error {
+			for i, c := range calls {
+				if err := c.fn(tx); err != nil {
+					return errSkip{index: i, err: err}
+				}
+			}
+			return nil
+		})
+		var skip errSkip
+		if errors.As(err, &skip) {
+			failed := calls[skip.index]
+			failed.err = skip.err
+			close(failed.done)
+			calls = append(calls[:skip.index:skip.index], calls[skip.index+1:]...)
+			continue
+		}
+		for _, c := range calls {
+			c.err = err // nil, or the commit itself failed (disk full...)
+			close(c.done)
+		}
+		return
+	}
+}
