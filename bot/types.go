@@ -187,6 +187,10 @@ type Place struct {
 	Channel string `json:"channel,omitempty"`
 	// Group is the platform's grouping (a Discord guild, a Slack team).
 	Group string `json:"group,omitempty"`
+	// Reply is opaque to the engine: how the platform can answer this
+	// very event (a Discord interaction's token). Replies to the event
+	// carry it; replies sent later (reminders) do not.
+	Reply string `json:"reply,omitempty"`
 }
 
 // Event is one thing a person did that the bot should answer: a message,
@@ -240,4 +244,31 @@ type Envelope struct {
 	Platform string    `json:"platform"`
 	Queued   time.Time `json:"queued"`
 	Reply    Reply     `json:"reply"`
+}
+
+// Address is how a platform reaches a person privately: the DM channel
+// it opened once, and whether DMs were found closed (so that the sender
+// stops trying until the person writes again).
+type Address struct {
+	DM string `json:"dm,omitempty"`
+	// Closed is when a DM was refused; zero when DMs work.
+	Closed time.Time `json:"closed,omitempty"`
+	// Told is when the person was told in their group that DMs are closed.
+	Told time.Time `json:"told,omitempty"`
+}
+
+// GroupSettings are a group's choices made with setup: the channel public
+// wins and digests go to, and the role that marks coaches.
+type GroupSettings struct {
+	Channel   string    `json:"channel,omitempty"`
+	CoachRole string    `json:"coach_role,omitempty"`
+	By        string    `json:"by,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Undeliverable is a reply the platform refused for good, with why.
+type Undeliverable struct {
+	Envelope Envelope  `json:"envelope"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
 }

@@ -40,8 +40,11 @@ var (
 	bucketEventTime = []byte("event_time")
 	bucketRatings   = []byte("ratings")
 	bucketGroups    = []byte("groups")
+	bucketAddress   = []byte("addresses")
+	bucketGroupCfg  = []byte("group_settings")
+	bucketFailed    = []byte("undeliverable")
 	keySchema       = []byte("schema")
-	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime, bucketRatings, bucketGroups}
+	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime, bucketRatings, bucketGroups, bucketAddress, bucketGroupCfg, bucketFailed}
 )
 
 // migrations[i] upgrades a database from schema i+1 to i+2. Each runs in

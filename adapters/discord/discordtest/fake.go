@@ -1,0 +1,346 @@
+// Package discordtest is a small Discord for tests: a REST API and a
+// gateway on 127.0.0.1 that the real discordgo client connects to. It
+// records every request the bot makes, dispatches the events a test asks
+// for, and can answer with 429s, 403s or 500s.
+package discordtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Request is one REST call the bot made.
+type Request struct {
+	Method string
+	Path   string // with the API version, e.g. /api/v9/channels/1/messages
+	Body   map[string]any
+	Status int // what the fake answered
+}
+
+// Failure is an answer the fake gives instead of the normal one.
+type Failure struct {
+	Status int
+	Body   string
+}
+
+// Fake is a running fake Discord.
+type Fake struct {
+	URL   string
+	Token string
+	AppID string
+
+	// Fail, if set, is asked about every REST request; a non-nil answer
+	// is sent instead of the normal one.
+	Fail func(method, path string, body map[string]any) *Failure
+
+	srv      *httptest.Server
+	mu       sync.Mutex
+	reqs     []Request
+	changed  chan struct{}
+	conn     *websocket.Conn
+	connMu   sync.Mutex // serialises writes to conn
+	seq      int
+	intents  []int
+	resumes  int
+	nextID   int
+	identify chan struct{}
+}
+
+// New starts a fake Discord that accepts token.
+func New(t testing.TB, token string) *Fake {
+	f := &Fake{Token: token, AppID: "1000", changed: make(chan struct{}), identify: make(chan struct{}, 10), nextID: 5000}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.URL = f.srv.URL
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Close stops the fake.
+func (f *Fake) Close() {
+	f.connMu.Lock()
+	if f.conn != nil {
+		f.conn.Close()
+	}
+	f.connMu.Unlock()
+	f.srv.Close()
+}
+
+func (f *Fake) notify() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// Requests returns the REST calls so far.
+func (f *Fake) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.reqs...)
+}
+
+// Sent returns the messages the bot posted (channel messages and
+// interaction follow-ups), in order, as accepted by the fake.
+func (f *Fake) Sent() []Request {
+	var out []Request
+	for _, r := range f.Requests() {
+		if r.Method == "POST" && r.Status < 300 && (strings.HasSuffix(r.Path, "/messages") || strings.HasPrefix(r.Path, "/api/v9/webhooks/")) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// WaitFor waits until cond holds for the requests so far, or fails the
+// test after timeout. It wakes on every new request: no sleeping.
+func (f *Fake) WaitFor(t testing.TB, timeout time.Duration, what string, cond func([]Request) bool) []Request {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		f.mu.Lock()
+		reqs := append([]Request(nil), f.reqs...)
+		ch := f.changed
+		f.mu.Unlock()
+		if cond(reqs) {
+			return reqs
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("timed out after %v waiting for %s; requests: %s", timeout, what, summary(reqs))
+		}
+	}
+}
+
+func summary(reqs []Request) string {
+	var b strings.Builder
+	for _, r := range reqs {
+		fmt.Fprintf(&b, "\n  %s %s %d %v", r.Method, r.Path, r.Status, r.Body["content"])
+	}
+	return b.String()
+}
+
+// Intents returns the intents of every IDENTIFY so far.
+func (f *Fake) Intents() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int(nil), f.intents...)
+}
+
+// Resumes counts RESUME requests.
+func (f *Fake) Resumes() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.resumes
+}
+
+func (f *Fake) id() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	return fmt.Sprint(f.nextID)
+}
+
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/gateway" || r.URL.Path == "/gateway/" {
+		f.gateway(w, r)
+		return
+	}
+	var body map[string]any
+	if raw, _ := io.ReadAll(r.Body); len(raw) > 0 {
+		if err := json.Unmarshal(raw, &body); err != nil {
+			body = map[string]any{"_raw": string(raw)}
+		}
+	}
+	status, answer := f.answer(r, body)
+	f.mu.Lock()
+	f.reqs = append(f.reqs, Request{Method: r.Method, Path: r.URL.Path, Body: body, Status: status})
+	f.notify()
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if answer != "" {
+		io.WriteString(w, answer)
+	}
+}
+
+func (f *Fake) answer(r *http.Request, body map[string]any) (int, string) {
+	path := r.URL.Path
+	if path == "/api/v9/gateway" {
+		// Our own listener, never the Host header: a client that kept
+		// the real Discord's host there must still come here.
+		return 200, fmt.Sprintf(`{"url":"ws://%s/gateway"}`, f.srv.Listener.Addr())
+	}
+	if r.Header.Get("Authorization") != "Bot "+f.Token && !strings.HasPrefix(path, "/api/v9/webhooks/") && !strings.HasPrefix(path, "/api/v9/interactions/") {
+		return 401, `{"message":"401: Unauthorized","code":0}`
+	}
+	if f.Fail != nil {
+		if fail := f.Fail(r.Method, path, body); fail != nil {
+			return fail.Status, fail.Body
+		}
+	}
+	switch {
+	case path == "/api/v9/users/@me" && r.Method == "GET":
+		return 200, `{"id":"` + f.AppID + `","username":"followthrough","bot":true}`
+	case strings.HasSuffix(path, "/commands") && r.Method == "PUT":
+		if raw, ok := body["_raw"].(string); ok {
+			return 200, raw // the commands, as registered
+		}
+		return 200, "[]"
+	case path == "/api/v9/users/@me/channels" && r.Method == "POST":
+		return 200, fmt.Sprintf(`{"id":"dm-%v","type":1}`, body["recipient_id"])
+	case strings.HasSuffix(path, "/messages") && r.Method == "POST":
+		ch := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v9/channels/"), "/messages")
+		return 200, message(f.id(), ch, body)
+	case strings.HasPrefix(path, "/api/v9/interactions/") && strings.HasSuffix(path, "/callback"):
+		return 204, ""
+	case strings.HasPrefix(path, "/api/v9/webhooks/") && r.Method == "POST":
+		return 200, message(f.id(), "webhook", body)
+	}
+	return 404, `{"message":"Unknown route","code":0}`
+}
+
+func message(id, channel string, body map[string]any) string {
+	b, _ := json.Marshal(map[string]any{"id": id, "channel_id": channel, "content": body["content"], "type": 0,
+		"author": map[string]any{"id": "1000", "username": "followthrough", "bot": true}})
+	return string(b)
+}
+
+var upgrader = websocket.Upgrader{}
+
+// gateway speaks just enough of the gateway protocol: HELLO, IDENTIFY,
+// READY, heartbeats and RESUME.
+func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
+	c, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	f.connMu.Lock()
+	f.conn = c
+	f.connMu.Unlock()
+	f.write(c, map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 41250}})
+	for {
+		var msg struct {
+			Op int             `json:"op"`
+			D  json.RawMessage `json:"d"`
+		}
+		if err := c.ReadJSON(&msg); err != nil {
+			return
+		}
+		switch msg.Op {
+		case 1:
+			f.write(c, map[string]any{"op": 11})
+		case 2:
+			var id struct {
+				Intents int `json:"intents"`
+			}
+			json.Unmarshal(msg.D, &id)
+			f.mu.Lock()
+			f.intents = append(f.intents, id.Intents)
+			f.mu.Unlock()
+			f.dispatch(c, "READY", map[string]any{"v": 9, "session_id": "fake-session",
+				"user": map[string]any{"id": f.AppID, "username": "followthrough", "bot": true},
+				"application": map[string]any{"id": f.AppID}, "guilds": []any{}})
+			f.identify <- struct{}{}
+		case 6:
+			f.mu.Lock()
+			f.resumes++
+			f.mu.Unlock()
+			f.dispatch(c, "RESUMED", map[string]any{})
+			f.identify <- struct{}{}
+		}
+	}
+}
+
+func (f *Fake) write(c *websocket.Conn, v any) {
+	f.connMu.Lock()
+	defer f.connMu.Unlock()
+	c.WriteJSON(v)
+}
+
+func (f *Fake) dispatch(c *websocket.Conn, event string, d any) {
+	f.mu.Lock()
+	f.seq++
+	s := f.seq
+	f.mu.Unlock()
+	f.write(c, map[string]any{"op": 0, "t": event, "s": s, "d": d})
+}
+
+// WaitConnected waits for the next IDENTIFY or RESUME to be answered.
+func (f *Fake) WaitConnected(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	select {
+	case <-f.identify:
+	case <-time.After(timeout):
+		t.Fatalf("the bot did not connect to the gateway within %v", timeout)
+	}
+}
+
+// Dispatch sends an event to the connected bot.
+func (f *Fake) Dispatch(event string, d any) {
+	f.connMu.Lock()
+	c := f.conn
+	f.connMu.Unlock()
+	if c != nil {
+		f.dispatch(c, event, d)
+	}
+}
+
+// DropConnection closes the gateway connection, as a network blip would;
+// the client reconnects and resumes.
+func (f *Fake) DropConnection() {
+	f.connMu.Lock()
+	defer f.connMu.Unlock()
+	if f.conn != nil {
+		f.conn.Close()
+		f.conn = nil
+	}
+}
+
+// DM dispatches a direct message from a user.
+func (f *Fake) DM(id, userID, username, text string) {
+	f.Dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "dm-" + userID, "content": text, "type": 0,
+		"author": map[string]any{"id": userID, "username": username}})
+}
+
+// SlashCommand dispatches a slash command; guildID empty means in a DM.
+func (f *Fake) SlashCommand(id, guildID, userID, username, name string, options ...map[string]any) {
+	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 2, map[string]any{"id": "c-" + name, "name": name, "type": 1, "options": options}, 0))
+}
+
+// Admin dispatches a slash command from a member with the given permissions.
+func (f *Fake) SlashCommandWithPermissions(id, guildID, userID, username, name string, permissions int64, options ...map[string]any) {
+	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 2, map[string]any{"id": "c-" + name, "name": name, "type": 1, "options": options}, permissions))
+}
+
+// Button dispatches a press on a button with the given custom id.
+func (f *Fake) Button(id, guildID, userID, username, customID string) {
+	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 3, map[string]any{"custom_id": customID, "component_type": 2}, 0))
+}
+
+// ModalSubmit dispatches a submitted modal with one text input.
+func (f *Fake) ModalSubmit(id, guildID, userID, username, customID, inputID, value string) {
+	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 5, map[string]any{"custom_id": customID,
+		"components": []any{map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": inputID, "value": value}}}}}, 0))
+}
+
+func (f *Fake) interaction(id, guildID, userID, username string, kind int, data map[string]any, permissions int64) map[string]any {
+	user := map[string]any{"id": userID, "username": username}
+	ix := map[string]any{"id": id, "application_id": f.AppID, "type": kind, "data": data, "token": "tok-" + id, "version": 1}
+	if guildID == "" {
+		ix["channel_id"] = "dm-" + userID
+		ix["user"] = user
+	} else {
+		ix["guild_id"] = guildID
+		ix["channel_id"] = "chan-" + guildID
+		ix["member"] = map[string]any{"user": user, "permissions": fmt.Sprint(permissions)}
+	}
+	return ix
+}

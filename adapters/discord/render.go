@@ -1,0 +1,110 @@
+package discord
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"followthrough/bot"
+)
+
+// maxContent is Discord's limit on a message's content.
+const maxContent = 2000
+
+// noMentions parses no mentions at all: a win titled "@everyone look"
+// pings nobody. Every message the bot sends carries it. The list is
+// explicitly empty: a zero value marshals as "parse": null, which is not
+// the same promise.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// split cuts text into pieces of at most max runes, at a line break or a
+// space where there is one near the end, never inside a character.
+func split(text string, max int) []string {
+	var out []string
+	for utf8.RuneCountInString(text) > max {
+		r := []rune(text)
+		cut := string(r[:max])
+		at := strings.LastIndex(cut, "\n")
+		if at < len(cut)/2 {
+			at = strings.LastIndex(cut, " ")
+		}
+		if at < len(cut)/2 {
+			at = len(cut)
+		}
+		out = append(out, strings.TrimRight(cut[:at], " \n"))
+		text = strings.TrimLeft(text[at:], " \n")
+	}
+	if text != "" || len(out) == 0 {
+		out = append(out, text)
+	}
+	return out
+}
+
+// customID is what a button carries back: the question it answers, the
+// question's token and the value. Discord allows 100 characters.
+func customID(ask, token, value string) string {
+	id := "ft|" + ask + "|" + token + "|" + value
+	if len(id) > 100 {
+		id = id[:100]
+	}
+	return id
+}
+
+// parseCustomID reads a button's custom id.
+func parseCustomID(id string) (ask, token, value string, ok bool) {
+	parts := strings.SplitN(id, "|", 4)
+	if len(parts) != 4 || parts[0] != "ft" {
+		return "", "", "", false
+	}
+	return parts[1], parts[2], parts[3], true
+}
+
+// buttons renders choices as rows of at most five buttons.
+func buttons(r bot.Reply) []discordgo.MessageComponent {
+	var rows []discordgo.MessageComponent
+	var row discordgo.ActionsRow
+	for _, c := range r.Choices {
+		if len(row.Components) == 5 {
+			rows = append(rows, row)
+			row = discordgo.ActionsRow{}
+		}
+		style := discordgo.SecondaryButton
+		if c.Value == "done" || c.Value == "yes" {
+			style = discordgo.SuccessButton
+		}
+		row.Components = append(row.Components, discordgo.Button{
+			Label: trimRunes(c.Label, 80), Style: style, CustomID: customID(r.Ask, r.Token, c.Value),
+		})
+	}
+	if len(row.Components) > 0 {
+		rows = append(rows, row)
+	}
+	if len(rows) > 5 {
+		rows = rows[:5]
+	}
+	return rows
+}
+
+func trimRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// messages renders a reply as one or more messages: the text split at
+// Discord's limit, the buttons on the last one.
+func messages(r bot.Reply) []*discordgo.MessageSend {
+	parts := split(r.Text, maxContent)
+	out := make([]*discordgo.MessageSend, len(parts))
+	for i, p := range parts {
+		out[i] = &discordgo.MessageSend{Content: p, AllowedMentions: noMentions()}
+	}
+	if len(r.Choices) > 0 {
+		out[len(out)-1].Components = buttons(r)
+	}
+	return out
+}
