@@ -246,7 +246,7 @@ func (f *Fake) gateway(w http.ResponseWriter, r *http.Request) {
 			f.intents = append(f.intents, id.Intents)
 			f.mu.Unlock()
 			f.dispatch(c, "READY", map[string]any{"v": 9, "session_id": "fake-session",
-				"user": map[string]any{"id": f.AppID, "username": "followthrough", "bot": true},
+				"user":        map[string]any{"id": f.AppID, "username": "followthrough", "bot": true},
 				"application": map[string]any{"id": f.AppID}, "guilds": []any{}})
 			f.identify <- struct{}{}
 		case 6:
