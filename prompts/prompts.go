@@ -176,6 +176,13 @@ var funcs = template.FuncMap{
 		r := []rune(s)
 		return strings.ToUpper(string(r[:1])) + string(r[1:])
 	},
+	// an is the article for a number said aloud: "an 8", "an 11", "a 7".
+	"an": func(number string) string {
+		if strings.HasPrefix(number, "8") || number == "11" || number == "18" {
+			return "an " + number
+		}
+		return "a " + number
+	},
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one

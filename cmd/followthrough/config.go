@@ -34,6 +34,16 @@ type Config struct {
 	Reminders struct {
 		Grace Duration `yaml:"grace"`
 	} `yaml:"reminders"`
+	Discord struct {
+		Enabled bool `yaml:"enabled"`
+		// Guilds get the slash commands at once; empty: global commands.
+		Guilds []string `yaml:"guilds"`
+		// APIURL points at another Discord (a local fake, for tests).
+		APIURL string `yaml:"api_url"`
+	} `yaml:"discord"`
+	Shutdown struct {
+		Timeout Duration `yaml:"timeout"`
+	} `yaml:"shutdown"`
 }
 
 // Duration is a time.Duration written like "2h", "90m" or "1d".
@@ -57,6 +67,7 @@ func defaultConfig() Config {
 	c.Log.Level = "info"
 	c.Log.Format = "text"
 	c.Reminders.Grace = Duration{2 * time.Hour}
+	c.Shutdown.Timeout = Duration{10 * time.Second}
 	return c
 }
 
@@ -98,6 +109,9 @@ func parseConfig(b []byte, c *Config) error {
 		check("log.level", oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level)),
 		check("log.format", oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("%q: use text or json", c.Log.Format)),
 		check("reminders.grace", c.Reminders.Grace.Duration > 0 && c.Reminders.Grace.Duration <= 7*24*time.Hour, "must be between 1m and 7d"),
+		check("shutdown.timeout", c.Shutdown.Timeout.Duration >= time.Second && c.Shutdown.Timeout.Duration <= 5*time.Minute, "must be between 1s and 5m"),
+		check("discord.api_url", c.Discord.APIURL == "" || strings.HasPrefix(c.Discord.APIURL, "http://") || strings.HasPrefix(c.Discord.APIURL, "https://"), "must be an http(s) URL, or empty for the real Discord"),
+		check("discord.guilds", validIDs(c.Discord.Guilds), "guild ids are numbers (right-click the server → Copy Server ID)"),
 	} {
 		if err != nil {
 			return err
@@ -211,4 +225,14 @@ func cleanYAMLError(err error, root *yaml.Node) error {
 		lines = append(lines, l)
 	}
 	return errors.New(strings.Join(lines, "; "))
+}
+
+// validIDs reports whether every id is a Discord snowflake (digits).
+func validIDs(ids []string) bool {
+	for _, id := range ids {
+		if id == "" || len(id) > 20 || strings.Trim(id, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }

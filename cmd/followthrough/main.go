@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"followthrough/adapters/console"
+	"followthrough/adapters/discord"
 	"followthrough/bot"
 	"followthrough/prompts"
 	"followthrough/store"
@@ -299,6 +300,54 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_ = ctx
-	return fmt.Errorf("%s enables no chat platform: the Discord and Slack adapters are not part of this version yet. To talk to the bot now, run: followthrough chat --db %s", *configPath, cfg.Database)
+	if !cfg.Discord.Enabled {
+		return fmt.Errorf("%s enables no chat platform: set discord.enabled: true (see the README's Discord section; Slack is not built yet). To talk to the bot in this terminal: followthrough chat --db %s", *configPath, cfg.Database)
+	}
+	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
+	db, err := store.Open(cfg.Database, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	words, err := prompts.New(cfg.Prompts)
+	if err != nil {
+		return err
+	}
+	wake, queued := make(chan struct{}, 1), make(chan struct{}, 1)
+	engine, err := bot.New(bot.Config{
+		Store: db, Words: words, Log: log, Grace: cfg.Reminders.Grace.Duration, DefaultZone: cfg.Zone,
+		Queued:      func() { notify(queued) },
+		Rescheduled: func() { notify(wake) },
+	})
+	if err != nil {
+		return err
+	}
+	adapter, err := discord.New(discord.Options{
+		Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
+		Engine: engine, Store: db, Log: log, Queued: queued, Reconnect: true,
+	})
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		_ = engine.RunScheduler(runCtx, wake)
+	}()
+	startHousekeeping(runCtx, db, log)
+	log.Info("followthrough running", "version", versionString(), "database", cfg.Database)
+	runErr := adapter.Run(runCtx)
+	cancel()
+	select {
+	case <-stopped:
+	case <-time.After(cfg.Shutdown.Timeout.Duration):
+		log.Warn("shutdown deadline passed; closing the database anyway")
+	}
+	if runErr != nil {
+		return runErr
+	}
+	log.Info("followthrough stopped cleanly")
+	return nil
 }

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"followthrough/adapters/discord/discordtest"
+)
+
+// syncBuffer is an output buffer safe to read while the process writes.
+type syncBuffer struct {
+	mu chan struct{}
+	b  bytes.Buffer
+}
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{mu: make(chan struct{}, 1)} }
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu <- struct{}{}
+	defer func() { <-s.mu }()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu <- struct{}{}
+	defer func() { <-s.mu }()
+	return s.b.String()
+}
+
+func discordConfig(t *testing.T, apiURL string) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bot.yaml")
+	cfg := fmt.Sprintf("database: %s\nzone: Europe/Berlin\nlog:\n  level: debug\ndiscord:\n  enabled: true\n  api_url: %s\n", filepath.Join(dir, "ft.db"), apiURL)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestEndToEndDiscord: the built binary, a config pointing at a fake
+// Discord, one person from first DM to a celebrated check-in, then
+// SIGTERM and a clean exit.
+func TestEndToEndDiscord(t *testing.T) {
+	const token = "e2e-secret-token-value"
+	fake := discordtest.New(t, token)
+	cmd := exec.Command(binary, "run", "--config", discordConfig(t, fake.URL))
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+token)
+	logs := newSyncBuffer()
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+
+	fake.WaitConnected(t, 15*time.Second)
+	sentCount := func(reqs []discordtest.Request) int {
+		n := 0
+		for _, r := range reqs {
+			if r.Method == "POST" && r.Path == "/api/v9/channels/dm-42/messages" && r.Status < 300 {
+				n++
+			}
+		}
+		return n
+	}
+	say := func(id, text, want string) {
+		t.Helper()
+		fake.DM(id, "42", "ana", text)
+		fake.WaitFor(t, 10*time.Second, fmt.Sprintf("%q after %q", want, text), func(reqs []discordtest.Request) bool {
+			for _, r := range reqs {
+				if r.Path == "/api/v9/channels/dm-42/messages" && strings.Contains(fmt.Sprint(r.Body["content"]), want) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	say("m1", "hi", "what brought you here")
+	say("m2", "my coach suggested it", "What's the goal")
+	say("m3", "Write 300 words every weekday", "checkpoints")
+	say("m4", "skip", "smallest, easiest next step")
+	say("m5", "open the draft and write one sentence", "On a scale of 1 to 10")
+	say("m6", "8", "What makes it an 8")
+	say("m7", "I love the story", "move it from 8 to 9")
+	say("m8", "skip", "ride on something you already do")
+	say("m9", "my morning coffee", "what time")
+	say("m10", "9:00", "how often")
+	say("m11", "daily", "Here's your plan")
+	say("m12", "done", "Can I ask something bigger") // the values question follows a first done
+	var contents []string
+	for _, r := range fake.Requests() {
+		if r.Path == "/api/v9/channels/dm-42/messages" {
+			contents = append(contents, fmt.Sprint(r.Body["content"]))
+		}
+	}
+	if n := sentCount(fake.Requests()); n < 13 {
+		t.Errorf("only %d DMs sent", n)
+	}
+	if celebration := contents[len(contents)-2]; !strings.Contains(celebration, "“open the draft and write one sentence”") || strings.Contains(celebration, "scale") {
+		t.Errorf("the check-in was not celebrated: %q", celebration)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no exit within 15s of SIGTERM\n%s", logs.String())
+	}
+	out := logs.String()
+	if !strings.Contains(out, "stopped cleanly") {
+		t.Errorf("no clean stop in the log:\n%s", out)
+	}
+	if strings.Contains(out, token) {
+		t.Error("the token appears in the logs")
+	}
+	if strings.Contains(out, "Write 300 words") || strings.Contains(out, "my coach suggested") {
+		t.Error("a person's words appear in the logs")
+	}
+}
+
+func TestEndToEndDiscordBadToken(t *testing.T) {
+	fake := discordtest.New(t, "the-right-token")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "run", "--config", discordConfig(t, fake.URL))
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN=a-wrong-token")
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatal("a bad token kept the process running")
+	}
+	if err == nil || !strings.Contains(string(out), "refused the token") {
+		t.Fatalf("err %v, output:\n%s", err, out)
+	}
+	if strings.Contains(string(out), "a-wrong-token") {
+		t.Error("the token appears in the output")
+	}
+	cmd = exec.CommandContext(ctx, binary, "run", "--config", discordConfig(t, fake.URL))
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN=")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "DISCORD_TOKEN is empty") {
+		t.Fatalf("missing token: err %v, output:\n%s", err, out)
+	}
+}
