@@ -8,8 +8,6 @@ func opt(t discordgo.ApplicationCommandOptionType, name, desc string, required b
 	return &discordgo.ApplicationCommandOption{Type: t, Name: name, Description: desc, Required: required}
 }
 
-var manageGuild int64 = discordgo.PermissionManageGuild
-
 // slashCommands are the commands of DESIGN.md as Discord slash commands,
 // registered with one bulk overwrite at start.
 func slashCommands() []*discordgo.ApplicationCommand {
@@ -41,7 +39,10 @@ func slashCommands() []*discordgo.ApplicationCommand {
 		{Name: "coach", Description: "Share your summary with a coach, or see your members", Options: []*discordgo.ApplicationCommandOption{
 			opt(discordgo.ApplicationCommandOptionUser, "coach", "Your coach (empty: see the members who share with you)", false),
 			opt(str, "action", "stop: withdraw your consent", false)}},
-		{Name: "setup", Description: "Choose this group's channel and coach role (server admins)", DefaultMemberPermissions: &manageGuild, Options: []*discordgo.ApplicationCommandOption{
+		// No default_member_permissions: discordgo sends it as a string
+		// where Discord's API description wants an integer. /setup checks
+		// Manage Server itself, on every use.
+		{Name: "setup", Description: "Choose this group's channel and coach role (server admins)", Options: []*discordgo.ApplicationCommandOption{
 			opt(discordgo.ApplicationCommandOptionChannel, "channel", "Where public wins go", true),
 			opt(discordgo.ApplicationCommandOptionRole, "coach_role", "The role of the group's coaches", false)}},
 		{Name: "export", Description: "Get all your data"},

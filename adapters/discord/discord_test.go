@@ -97,12 +97,12 @@ func content(r discordtest.Request) string { s, _ := r.Body["content"].(string);
 // dm sends a DM and waits for the bot's answer (n messages in that DM).
 func (r *rig) dm(t *testing.T, id, user, text string) []discordtest.Request {
 	t.Helper()
-	before := len(sentTo(r.fake.Requests(), "dm-"+user))
+	before := len(sentTo(r.fake.Requests(), discordtest.DMChannel(user)))
 	r.fake.DM(id, user, user, text)
 	reqs := r.fake.WaitFor(t, 5*time.Second, "an answer to "+text, func(reqs []discordtest.Request) bool {
-		return len(sentTo(reqs, "dm-"+user)) > before
+		return len(sentTo(reqs, discordtest.DMChannel(user))) > before
 	})
-	return sentTo(reqs, "dm-"+user)[before:]
+	return sentTo(reqs, discordtest.DMChannel(user))[before:]
 }
 
 func onboard(t *testing.T, r *rig, user string) {
@@ -175,14 +175,14 @@ func TestDMConversationToAGoal(t *testing.T) {
 	}
 	onboard(t, r, "222")
 	reqs := r.fake.WaitFor(t, 5*time.Second, "the plan", func(reqs []discordtest.Request) bool {
-		for _, m := range sentTo(reqs, "dm-222") {
+		for _, m := range sentTo(reqs, discordtest.DMChannel("222")) {
 			if strings.Contains(content(m), "Here's your plan") && strings.Contains(content(m), "Write 300 words every weekday") {
 				return true
 			}
 		}
 		return false
 	})
-	sent := sentTo(reqs, "dm-222")
+	sent := sentTo(reqs, discordtest.DMChannel("222"))
 	for _, m := range sent {
 		am, ok := m.Body["allowed_mentions"].(map[string]any)
 		if parse, isList := am["parse"].([]any); !ok || !isList || len(parse) != 0 {
@@ -248,26 +248,26 @@ func TestSetupNeedsManageServer(t *testing.T) {
 	r.fake.SlashCommandWithPermissions("s1", "g1", "444", "bo", "setup", 0, ch)
 	reqs := r.fake.WaitFor(t, 5*time.Second, "setup refusal", func(reqs []discordtest.Request) bool {
 		for _, q := range reqs {
-			if strings.HasSuffix(q.Path, "/s1/tok-s1/callback") {
+			if strings.HasSuffix(q.Path, "/tok-s1/callback") {
 				return true
 			}
 		}
 		return false
 	})
 	for _, q := range reqs {
-		if strings.HasSuffix(q.Path, "/s1/tok-s1/callback") {
+		if strings.HasSuffix(q.Path, "/tok-s1/callback") {
 			data := q.Body["data"].(map[string]any)
 			if !strings.Contains(data["content"].(string), "Only server admins") || data["flags"].(float64) != 64 {
 				t.Errorf("refusal = %v", data)
 			}
 		}
 	}
-	if g, _ := r.db.GroupSettings("g1"); g.Channel != "" {
+	if g, _ := r.db.GroupSettings(discordtest.Snowflake("g1")); g.Channel != "" {
 		t.Fatal("setup by a non-admin changed the group")
 	}
 	r.fake.SlashCommandWithPermissions("s2", "g1", "445", "admin", "setup", 1<<5, ch)
 	r.fake.WaitFor(t, 5*time.Second, "setup", func(reqs []discordtest.Request) bool {
-		g, _ := r.db.GroupSettings("g1")
+		g, _ := r.db.GroupSettings(discordtest.Snowflake("g1"))
 		return g.Channel == "777"
 	})
 }
@@ -277,7 +277,7 @@ func TestSetupNeedsManageServer(t *testing.T) {
 // person's win is not posted at all.
 func TestPublicWinsReachTheChannelWithoutPings(t *testing.T) {
 	r := start(t, false)
-	r.db.SetGroupSettings("g1", bot.GroupSettings{Channel: "777"})
+	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	for _, u := range []string{"501", "502"} {
 		onboard(t, r, u)
 	}
@@ -322,9 +322,9 @@ func TestRateLimitStormLosesNothing(t *testing.T) {
 		r.fake.DM(fmt.Sprintf("rl%d", i), "601", "cy", fmt.Sprintf("win number %d", i))
 	}
 	reqs := r.fake.WaitFor(t, 20*time.Second, "three answers despite 429s", func(reqs []discordtest.Request) bool {
-		return len(sentTo(reqs, "dm-601")) >= 3
+		return len(sentTo(reqs, discordtest.DMChannel("601"))) >= 3
 	})
-	got := sentTo(reqs, "dm-601")
+	got := sentTo(reqs, discordtest.DMChannel("601"))
 	if len(got) != 3 || limited.Load() != 6 {
 		t.Fatalf("delivered %d, 429s %d", len(got), limited.Load())
 	}
@@ -347,7 +347,7 @@ func TestResumeRedeliveryHandledOnce(t *testing.T) {
 	}
 	r.fake.DM("dup-1", "701", "701", "hi") // redelivered
 	r.dm(t, "dup-2", "701", "skip")        // a new message, to know the first was handled
-	got := sentTo(r.fake.Requests(), "dm-701")
+	got := sentTo(r.fake.Requests(), discordtest.DMChannel("701"))
 	welcomes := 0
 	for _, m := range got {
 		if strings.Contains(content(m), "what brought you here") {
@@ -364,12 +364,12 @@ func TestResumeRedeliveryHandledOnce(t *testing.T) {
 // and later reminders are not attempted.
 func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 	r := start(t, false)
-	r.db.SetGroupSettings("g1", bot.GroupSettings{Channel: "777"})
+	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	r.fake.SlashCommand("c1", "g1", "801", "dee", "help") // joins the group, no DM yet
 	r.fake.WaitFor(t, 5*time.Second, "help", func(reqs []discordtest.Request) bool { return len(sentTo(reqs, "webhook")) >= 1 })
 	id := bot.NewPersonID("discord", "801")
 	r.fake.Fail = func(method, path string, body map[string]any) *discordtest.Failure {
-		if path == "/api/v9/channels/dm-801/messages" {
+		if path == "/api/v9/channels/"+discordtest.DMChannel("801")+"/messages" {
 			return &discordtest.Failure{Status: 403, Body: `{"message":"Cannot send messages to this user","code":50007}`}
 		}
 		return nil
@@ -392,7 +392,7 @@ func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 	}
 	// The outbox is sent in order: once this public post arrives, the
 	// reminders queued before it were dealt with.
-	r.db.SetGroupSettings("g1", bot.GroupSettings{Channel: "777"})
+	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	r.fake.SlashCommand("c9", "g1", "801", "dee", "share", map[string]any{"name": "who", "type": 3, "value": "public"})
 	r.fake.SlashCommand("c10", "g1", "801", "dee", "win", map[string]any{"name": "what", "type": 3, "value": "asked for help"})
 	reqs = r.fake.WaitFor(t, 10*time.Second, "the public win after the reminders", func(reqs []discordtest.Request) bool {
@@ -400,7 +400,7 @@ func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 	})
 	attempts := 0
 	for _, q := range reqs {
-		if q.Path == "/api/v9/channels/dm-801/messages" {
+		if q.Path == "/api/v9/channels/"+discordtest.DMChannel("801")+"/messages" {
 			attempts++
 		}
 	}
@@ -423,14 +423,14 @@ func TestGoalModal(t *testing.T) {
 	r.fake.SlashCommand("g1", "", "901", "eve", "goal")
 	reqs := r.fake.WaitFor(t, 5*time.Second, "a modal", func(reqs []discordtest.Request) bool {
 		for _, q := range reqs {
-			if strings.HasSuffix(q.Path, "/g1/tok-g1/callback") {
+			if strings.HasSuffix(q.Path, "/tok-g1/callback") {
 				return true
 			}
 		}
 		return false
 	})
 	for _, q := range reqs {
-		if strings.HasSuffix(q.Path, "/g1/tok-g1/callback") && q.Body["type"].(float64) != 9 {
+		if strings.HasSuffix(q.Path, "/tok-g1/callback") && q.Body["type"].(float64) != 9 {
 			t.Fatalf("goal without text did not open a modal: %v", q.Body)
 		}
 	}
@@ -440,3 +440,26 @@ func TestGoalModal(t *testing.T) {
 		return p != nil && p.Goal == "Run a 5k by June"
 	})
 }
+
+// TestServerErrorsAreRetried: 500s are retried with back-off; the reply
+// is delivered once when Discord recovers.
+func TestServerErrorsAreRetried(t *testing.T) {
+	r := start(t, false)
+	var failures atomic.Int32
+	r.fake.Fail = func(method, path string, body map[string]any) *discordtest.Failure {
+		if path == "/api/v9/channels/"+discordtest.DMChannel("902")+"/messages" && failures.Load() < 2 {
+			failures.Add(1)
+			return &discordtest.Failure{Status: 500, Body: `{"message":"Internal Server Error","code":0}`}
+		}
+		return nil
+	}
+	r.fake.DM("e1", "902", "fay", "hi")
+	reqs := r.fake.WaitFor(t, 20*time.Second, "delivery after two 500s", func(reqs []discordtest.Request) bool {
+		return len(sentTo(reqs, discordtest.DMChannel("902"))) == 1
+	})
+	if n := len(sentTo(reqs, discordtest.DMChannel("902"))); n != 1 || failures.Load() != 2 {
+		t.Fatalf("delivered %d times after %d failures", n, failures.Load())
+	}
+}
+
+func mustGroup(channel string) bot.GroupSettings { return bot.GroupSettings{Channel: channel} }

@@ -67,7 +67,7 @@ func TestEndToEndDiscord(t *testing.T) {
 	sentCount := func(reqs []discordtest.Request) int {
 		n := 0
 		for _, r := range reqs {
-			if r.Method == "POST" && r.Path == "/api/v9/channels/dm-42/messages" && r.Status < 300 {
+			if r.Method == "POST" && r.Path == "/api/v9/channels/"+discordtest.DMChannel("42")+"/messages" && r.Status < 300 {
 				n++
 			}
 		}
@@ -78,7 +78,7 @@ func TestEndToEndDiscord(t *testing.T) {
 		fake.DM(id, "42", "ana", text)
 		fake.WaitFor(t, 10*time.Second, fmt.Sprintf("%q after %q", want, text), func(reqs []discordtest.Request) bool {
 			for _, r := range reqs {
-				if r.Path == "/api/v9/channels/dm-42/messages" && strings.Contains(fmt.Sprint(r.Body["content"]), want) {
+				if r.Path == "/api/v9/channels/"+discordtest.DMChannel("42")+"/messages" && strings.Contains(fmt.Sprint(r.Body["content"]), want) {
 					return true
 				}
 			}
@@ -99,7 +99,7 @@ func TestEndToEndDiscord(t *testing.T) {
 	say("m12", "done", "Can I ask something bigger") // the values question follows a first done
 	var contents []string
 	for _, r := range fake.Requests() {
-		if r.Path == "/api/v9/channels/dm-42/messages" {
+		if r.Path == "/api/v9/channels/"+discordtest.DMChannel("42")+"/messages" {
 			contents = append(contents, fmt.Sprint(r.Body["content"]))
 		}
 	}

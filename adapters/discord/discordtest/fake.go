@@ -6,6 +6,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,6 +25,11 @@ type Request struct {
 	Path   string // with the API version, e.g. /api/v9/channels/1/messages
 	Body   map[string]any
 	Status int // what the fake answered
+	// Raw and Header are the request as sent, for checking it against
+	// Discord's API description.
+	Raw    []byte
+	Header http.Header
+	Query  string
 }
 
 // Failure is an answer the fake gives instead of the normal one.
@@ -154,14 +160,15 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body map[string]any
-	if raw, _ := io.ReadAll(r.Body); len(raw) > 0 {
+	raw, _ := io.ReadAll(r.Body)
+	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &body); err != nil {
 			body = map[string]any{"_raw": string(raw)}
 		}
 	}
 	status, answer := f.answer(r, body)
 	f.mu.Lock()
-	f.reqs = append(f.reqs, Request{Method: r.Method, Path: r.URL.Path, Body: body, Status: status})
+	f.reqs = append(f.reqs, Request{Method: r.Method, Path: r.URL.Path, Body: body, Status: status, Raw: raw, Header: r.Header.Clone(), Query: r.URL.RawQuery})
 	f.notify()
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
@@ -195,7 +202,7 @@ func (f *Fake) answer(r *http.Request, body map[string]any) (int, string) {
 		}
 		return 200, "[]"
 	case path == "/api/v9/users/@me/channels" && r.Method == "POST":
-		return 200, fmt.Sprintf(`{"id":"dm-%v","type":1}`, body["recipient_id"])
+		return 200, fmt.Sprintf(`{"id":"%s","type":1}`, DMChannel(fmt.Sprint(body["recipient_id"])))
 	case strings.HasSuffix(path, "/messages") && r.Method == "POST":
 		ch := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v9/channels/"), "/messages")
 		return 200, message(f.id(), ch, body)
@@ -306,7 +313,7 @@ func (f *Fake) DropConnection() {
 
 // DM dispatches a direct message from a user.
 func (f *Fake) DM(id, userID, username, text string) {
-	f.Dispatch("MESSAGE_CREATE", map[string]any{"id": id, "channel_id": "dm-" + userID, "content": text, "type": 0,
+	f.Dispatch("MESSAGE_CREATE", map[string]any{"id": Snowflake(id), "channel_id": DMChannel(userID), "content": text, "type": 0,
 		"author": map[string]any{"id": userID, "username": username}})
 }
 
@@ -333,14 +340,28 @@ func (f *Fake) ModalSubmit(id, guildID, userID, username, customID, inputID, val
 
 func (f *Fake) interaction(id, guildID, userID, username string, kind int, data map[string]any, permissions int64) map[string]any {
 	user := map[string]any{"id": userID, "username": username}
-	ix := map[string]any{"id": id, "application_id": f.AppID, "type": kind, "data": data, "token": "tok-" + id, "version": 1}
+	ix := map[string]any{"id": Snowflake(id), "application_id": f.AppID, "type": kind, "data": data, "token": "tok-" + id, "version": 1}
 	if guildID == "" {
-		ix["channel_id"] = "dm-" + userID
+		ix["channel_id"] = DMChannel(userID)
 		ix["user"] = user
 	} else {
-		ix["guild_id"] = guildID
-		ix["channel_id"] = "chan-" + guildID
+		ix["guild_id"] = Snowflake(guildID)
+		ix["channel_id"] = Snowflake("chan-" + guildID)
 		ix["member"] = map[string]any{"user": user, "permissions": fmt.Sprint(permissions)}
 	}
 	return ix
 }
+
+// Snowflake turns a test's readable id ("m1", "g1") into a Discord-shaped
+// one (digits), the same every time; digits stay as they are.
+func Snowflake(id string) string {
+	if id != "" && strings.Trim(id, "0123456789") == "" {
+		return id
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return fmt.Sprint(100000000000000000 + h.Sum64()%800000000000000000)
+}
+
+// DMChannel is the id of the DM channel between the bot and a user.
+func DMChannel(userID string) string { return Snowflake("dm-" + userID) }
