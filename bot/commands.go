@@ -48,8 +48,8 @@ func builtinCommands() map[string]command {
 		"milestones": {run: cmdMilestone, keepsFlow: true},
 		"adjust":     {run: cmdAdjust},
 		"setup":      {run: func(t *turn, _ string) { t.say("setup.none", nil) }, keepsFlow: true},
-		"export":     {run: func(t *turn, _ string) { t.say("export.none", nil) }, keepsFlow: true},
-		"forget":     {run: func(t *turn, _ string) { t.say("forget.none", nil) }, keepsFlow: true},
+		"export":     {run: cmdExport, keepsFlow: true},
+		"forget":     {run: func(t *turn, _ string) { t.start("forget") }},
 	}
 }
 
@@ -61,7 +61,7 @@ var fixedMessages = []string{
 	"celebrate.win", "celebrate.firstwin", "progress", "remind.set", "remind.show",
 	"remind.bad", "remind.none", "pause.set", "pause.bad", "resume.set", "resume.none",
 	"stop.set", "cancel.set", "cancel.none", "zone.set", "zone.show", "zone.bad",
-	"share.set", "share.show", "setup.none", "export.none", "forget.none",
+	"share.set", "share.show", "setup.none", "export.ready", "export.failed", "forget.done", "forget.kept",
 	"scale.high", "scale.thanks", "values.thanks", "milestones.set", "milestones.list",
 	"milestones.none", "milestone.bad", "milestone.already", "celebrate.milestone",
 	"celebrate.streak", "public.win", "public.streak", "public.milestone",

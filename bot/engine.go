@@ -167,6 +167,18 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 		before := p.NextReminder
 		t := e.newTurn(p, ev, now)
 		t.handle()
+		if t.forget {
+			if err := e.store.Forget(p.ID); err != nil {
+				return nil, fmt.Errorf("bot: forget %s: %w", p.ID, err)
+			}
+			for i := range t.replies {
+				t.replies[i].Direct = true
+			}
+			if e.rescheduled != nil {
+				e.rescheduled()
+			}
+			return t.replies, nil
+		}
 		err = e.store.Commit(Change{
 			Person: p, Expect: p.Version, EventID: ev.ID,
 			CheckIns: t.checkIns, Wins: t.wins, Ratings: t.ratings, Replies: t.replies,
@@ -204,6 +216,9 @@ type turn struct {
 	ratings  []Rating
 	// returned is set when the person comes back after a quiet spell.
 	returned bool
+	// forget is set when the person confirmed that everything about them
+	// is to be deleted.
+	forget bool
 }
 
 func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {

@@ -1,7 +1,10 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -465,5 +468,123 @@ func TestCelebrationsNeverRepeatBackToBack(t *testing.T) {
 		}
 		prev = replies[0]
 		r.send(t, bot.Event{Person: id, Text: "skip"})
+	}
+}
+
+// TestForgetLeavesNoTrace: after "forget" and "yes", the raw database
+// file — freed pages included — holds neither the person's id nor any of
+// their words; other people are untouched, and a coach link to the
+// forgotten person is gone.
+func TestForgetLeavesNoTrace(t *testing.T) {
+	r := newRig(t, monday8)
+	const who = "zed7781"
+	id := bot.NewPersonID("test", who)
+	secrets := []string{"QUOKKA-GOAL-ZED", "PANGOLIN-STEP-ZED", "NARWHAL-REASON-ZED", "AXOLOTL-WIN-ZED", "OKAPI-NOTE-ZED", "TAPIR-HABIT-ZED", "IBEX-MILESTONE-ZED"}
+	send := func(who string, ev bot.Event) []bot.Reply {
+		t.Helper()
+		ev.Person, ev.Name, ev.Place = bot.NewPersonID("test", who), who, bot.Place{Group: "g1"}
+		replies, err := r.engine.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return replies
+	}
+	for _, line := range []string{"hi", secrets[2] + " is why", secrets[0] + " every weekday by June", secrets[6] + "; second checkpoint", secrets[1] + " for five minutes", "7", "skip", "skip", secrets[5], "9:00", "daily"} {
+		send(who, bot.Event{Text: line})
+	}
+	send(who, bot.Event{Command: "win", Text: secrets[3]})
+	send(who, bot.Event{Command: "checkin", Text: "done"})
+	send(who, bot.Event{Text: "skip"})
+	r.clock.Set(monday8.Add(26 * time.Hour))
+	send(who, bot.Event{Command: "checkin", Text: "partly"})
+	send(who, bot.Event{Text: secrets[4]})
+	r.onboard(t, "coach")
+	send("coach", bot.Event{Text: "hi"})
+	send(who, bot.Event{Command: "coach", Text: "coach"})
+	send(who, bot.Event{Text: "yes"})
+	// Nothing delivered yet: the outbox is full of replies to them.
+	if p, _ := r.db.Pending("test", 1000); len(p) == 0 {
+		t.Fatal("expected queued replies before forgetting")
+	}
+	if got := send(who, bot.Event{Command: "forget"}); !strings.Contains(got[0].Text, "can't be undone") {
+		t.Fatalf("forget did not ask first: %q", got[0].Text)
+	}
+	farewell := send(who, bot.Event{Text: "yes"})
+	if len(farewell) != 1 || !farewell[0].Direct || !strings.Contains(farewell[0].Text, "deleted") {
+		t.Fatalf("farewell = %+v", farewell)
+	}
+	if _, ok, _ := r.db.Person(id); ok {
+		t.Fatal("person still there")
+	}
+	coach := r.person(t, "coach")
+	if !coach.Onboarded {
+		t.Fatal("another person was harmed")
+	}
+	r.db.Close()
+	raw, err := os.ReadFile(r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range append(secrets, string(id), who) {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the database file still contains %q", s)
+		}
+	}
+	r.open(t)
+	if _, ok, _ := r.db.Person(bot.NewPersonID("test", "coach")); !ok {
+		t.Fatal("the coach is gone after compaction")
+	}
+}
+
+// TestForgetNeedsAClearYes: anything but yes keeps everything.
+func TestForgetNeedsAClearYes(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	r.say(t, "ana", "/forget")
+	r.send(t, bot.Event{Person: bot.NewPersonID("test", "ana"), Command: "forget"})
+	if got := joined(r.say(t, "ana", "maybe")); !strings.Contains(got, "answer yes") {
+		t.Errorf("unclear answer: %q", got)
+	}
+	if got := joined(r.say(t, "ana", "no")); !strings.Contains(got, "Nothing deleted") {
+		t.Errorf("no: %q", got)
+	}
+	if p := r.person(t, "ana"); p.Goal == "" {
+		t.Fatal("data lost after no")
+	}
+}
+
+// TestExportHasEverything: the JSON export holds the plan, check-ins,
+// wins and ratings; the CSV lists the check-ins.
+func TestExportHasEverything(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	id := bot.NewPersonID("test", "ana")
+	r.send(t, bot.Event{Person: id, Command: "win", Text: "sent the email"})
+	r.send(t, bot.Event{Person: id, Command: "checkin", Text: "done"})
+	r.send(t, bot.Event{Person: id, Text: "my kids will see me finish something"}) // the values question
+	r.clock.Set(monday8.Add(24 * time.Hour))
+	r.send(t, bot.Event{Person: id, Command: "checkin", Text: "partly"})
+	r.send(t, bot.Event{Person: id, Text: "felt good"}) // the note
+	replies, err := r.engine.Handle(context.Background(), bot.Event{Person: id, Command: "export"})
+	if err != nil || len(replies) != 1 || len(replies[0].Files) != 2 || replies[0].Visibility != bot.Private {
+		t.Fatalf("export = %+v, %v", replies, err)
+	}
+	var data struct {
+		Person   bot.Person    `json:"person"`
+		CheckIns []bot.CheckIn `json:"check_ins"`
+		Wins     []bot.Win     `json:"wins"`
+		Ratings  []bot.Rating  `json:"ratings"`
+	}
+	if err := json.Unmarshal(replies[0].Files[0].Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	if data.Person.Goal != "Write 300 words every weekday" || data.Person.InnerReason != "my kids will see me finish something" ||
+		len(data.CheckIns) != 2 || data.CheckIns[1].Note != "felt good" ||
+		len(data.Wins) != 1 || len(data.Ratings) != 1 || data.Ratings[0].Value != 9 {
+		t.Errorf("export misses data: %+v", data)
+	}
+	csv := string(replies[0].Files[1].Data)
+	if !strings.HasPrefix(csv, "time,local_time,outcome,note\n") || !strings.Contains(csv, ",done,\n") || !strings.Contains(csv, ",partly,felt good") {
+		t.Errorf("csv = %q", csv)
 	}
 }

@@ -237,7 +237,11 @@ func builtinFlows() map[string]*Flow {
 	stillwant := &Flow{Name: "stillwant", First: "answer", Steps: []*Step{
 		{ID: "answer", Prompt: "quiet.stillwant", Ask: "stillwant", Choices: stillWant, ReAsk: "quiet.stillwant.reask", Parse: parseStillWant, Next: endFlow},
 	}}
-	return map[string]*Flow{rate.Name: rate, values.Name: values, adjust.Name: adjust, fade.Name: fade, coach.Name: coach,
+	forget := &Flow{Name: "forget", First: "confirm", Steps: []*Step{
+		{ID: "confirm", Prompt: "forget.confirm", Ask: "forget", Choices: []Choice{{Label: "Yes, delete everything", Value: "yes"}, {Label: "No, keep it", Value: "no"}},
+			ReAsk: "forget.confirm.reask", Parse: parseForget, Next: endFlow},
+	}}
+	return map[string]*Flow{forget.Name: forget, rate.Name: rate, values.Name: values, adjust.Name: adjust, fade.Name: fade, coach.Name: coach,
 		stillwant.Name: stillwant, onboard.Name: onboard, goal.Name: goal, step.Name: step, checkin.Name: checkin, win.Name: win}
 }
 
@@ -528,4 +532,19 @@ func parseStillWant(t *turn, text string) (string, error) {
 		t.say("quiet.welcome", nil)
 		return endFlow, nil
 	}
+}
+
+// parseForget deletes everything only on a clear yes.
+func parseForget(t *turn, text string) (string, error) {
+	switch normal(text) {
+	case "yes", "yes, delete everything", "delete", "delete everything":
+		t.forget = true
+		t.p.Flow = FlowState{}
+		t.say("forget.done", nil)
+		return stay, nil
+	case "no", "no, keep it", "keep", "cancel":
+		t.say("forget.kept", nil)
+		return endFlow, nil
+	}
+	return "", problem("To delete everything, answer yes; to keep it, no.")
 }

@@ -102,6 +102,7 @@ func replay(t *testing.T, transcript string) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "t.db")
+	exports := t.TempDir()
 	var out bytes.Buffer
 	out.WriteString(strings.Join(header, "\n") + "\n")
 	for i, seg := range segments {
@@ -120,7 +121,7 @@ func replay(t *testing.T, transcript string) string {
 			t.Fatal(err)
 		}
 		chat := &console.Chat{Engine: engine, Outbox: db, In: strings.NewReader(strings.Join(seg, "\n")),
-			Out: &out, User: user, Zone: zone, Sim: clock, Echo: true}
+			Out: &out, User: user, Zone: zone, Sim: clock, Echo: true, FilesDir: exports}
 		if err := chat.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +129,9 @@ func replay(t *testing.T, transcript string) string {
 			t.Fatal(err)
 		}
 	}
-	return out.String()
+	// Exported files land in a temporary folder: name it the same way
+	// every time.
+	return strings.ReplaceAll(out.String(), exports, "$EXPORTS")
 }
 
 // diff shows the first lines where two transcripts part.

@@ -49,6 +49,9 @@ type Store interface {
 	Ratings(id PersonID, n int) ([]Rating, error)
 	// Members returns the people of a group.
 	Members(group string) ([]*Person, error)
+	// Forget deletes everything about a person, leaving no trace in the
+	// file (freed pages included).
+	Forget(id PersonID) error
 
 	// NextDue returns the earliest reminder time in the due index.
 	NextDue() (t time.Time, ok bool, err error)

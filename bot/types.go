@@ -230,12 +230,25 @@ type Reply struct {
 	Token   string   `json:"token,omitempty"`
 	Choices []Choice `json:"choices,omitempty"`
 	Image   []byte   `json:"image,omitempty"`
+	// Files are attachments (an export of the person's data).
+	Files []File `json:"files,omitempty"`
+	// Direct replies are not queued: the farewell after "forget" must
+	// leave no trace in the database, so adapters send it from Handle's
+	// result, best effort.
+	Direct bool `json:"direct,omitempty"`
 	// At is when the reply was made (for a reminder: when it fired).
 	At time.Time `json:"at"`
 	// Late marks a reminder sent after downtime, within the grace window.
 	Late bool `json:"late,omitempty"`
 	// Place is where the conversation happened, when it was a channel.
 	Place Place `json:"place,omitempty"`
+}
+
+// File is an attachment to a reply.
+type File struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // MIME type
+	Data []byte `json:"data"`
 }
 
 // Envelope is a reply waiting in the outbox.

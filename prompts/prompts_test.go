@@ -25,7 +25,7 @@ func sample() map[string]any {
 		"BigStep": "finish the whole deck", "Problem": "I didn't catch that.", "Stuck": true, "CanSkip": true,
 		"Win": "sent the email", "Max": 2000, "Command": "frobnicate", "Until": "Wed 4 Mar at 08:00 CET",
 		"Public": true, "Late": true, "Due": "today at 09:00 CET",
-		"Week": 3, "WeekDone": 2, "WeekPartly": 1, "WeekNotYet": 0, "Streak": 4,
+		"CheckInCount": 4, "WinCount": 2, "Week": 3, "WeekDone": 2, "WeekPartly": 1, "WeekNotYet": 0, "Streak": 4,
 		"RecentWins": []string{"sent the email", "asked a question"},
 		"Missed":     true, "Coach": "Sam", "Rating": "4", "RatingUp": "5", "Obstacle": "a 7am meeting",
 		"Misses": 2, "ValuesKind": 2, "Weekly": false, "Group": "console",

@@ -13,7 +13,7 @@ import (
 // Address returns what is known of how to reach a person.
 func (db *DB) Address(id bot.PersonID) (bot.Address, error) {
 	var a bot.Address
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketAddress).Get([]byte(id)); v != nil {
 			return json.Unmarshal(v, &a)
 		}
@@ -28,7 +28,7 @@ func (db *DB) SetAddress(id bot.PersonID, a bot.Address) error {
 	if err != nil {
 		return err
 	}
-	return db.group.run(db.bolt, func(tx *bolt.Tx) error {
+	return db.commit(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAddress).Put([]byte(id), v)
 	})
 }
@@ -36,7 +36,7 @@ func (db *DB) SetAddress(id bot.PersonID, a bot.Address) error {
 // GroupSettings returns a group's settings (zero when never set up).
 func (db *DB) GroupSettings(group string) (bot.GroupSettings, error) {
 	var g bot.GroupSettings
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketGroupCfg).Get([]byte(group)); v != nil {
 			return json.Unmarshal(v, &g)
 		}
@@ -51,7 +51,7 @@ func (db *DB) SetGroupSettings(group string, g bot.GroupSettings) error {
 	if err != nil {
 		return err
 	}
-	return db.group.run(db.bolt, func(tx *bolt.Tx) error {
+	return db.commit(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketGroupCfg).Put([]byte(group), v)
 	})
 }
@@ -63,7 +63,7 @@ func (db *DB) GiveUp(env bot.Envelope, reason string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	return db.group.run(db.bolt, func(tx *bolt.Tx) error {
+	return db.commit(func(tx *bolt.Tx) error {
 		key := outboxKey(env.Platform, env.Seq)
 		if err := tx.Bucket(bucketOutbox).Delete(key); err != nil {
 			return fmt.Errorf("store: remove undeliverable reply: %w", err)
@@ -75,7 +75,7 @@ func (db *DB) GiveUp(env bot.Envelope, reason string, at time.Time) error {
 // Undelivered lists the replies given up on for a platform, oldest first.
 func (db *DB) Undelivered(platform string) ([]bot.Undeliverable, error) {
 	var out []bot.Undeliverable
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(platform), 0)
 		c := tx.Bucket(bucketFailed).Cursor()
 		for k, v := c.Seek(prefix); k != nil && len(k) > len(prefix) && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {

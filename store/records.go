@@ -59,7 +59,7 @@ func outboxKey(platform string, seq uint64) []byte {
 // Person loads one person.
 func (db *DB) Person(id bot.PersonID) (*bot.Person, bool, error) {
 	var p *bot.Person
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		var err error
 		p, err = getPerson(tx, id)
 		return err
@@ -119,7 +119,7 @@ func (db *DB) Commit(c bot.Change) error {
 	if c.Person == nil {
 		return fmt.Errorf("store: commit without a person")
 	}
-	return db.group.run(db.bolt, func(tx *bolt.Tx) error {
+	return db.commit(func(tx *bolt.Tx) error {
 		if c.EventID != "" && tx.Bucket(bucketEvents).Get([]byte(c.EventID)) != nil {
 			return bot.ErrDuplicate
 		}
@@ -215,7 +215,7 @@ func queue(tx *bolt.Tx, replies []bot.Reply, now time.Time) error {
 // Seen reports whether an event id was already handled.
 func (db *DB) Seen(eventID string) (bool, error) {
 	var seen bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		seen = tx.Bucket(bucketEvents).Get([]byte(eventID)) != nil
 		return nil
 	})
@@ -226,7 +226,7 @@ func (db *DB) Seen(eventID string) (bool, error) {
 // redeliver within minutes, so a day or two of memory is plenty.
 func (db *DB) ForgetEventsBefore(t time.Time) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		et, ev := tx.Bucket(bucketEventTime), tx.Bucket(bucketEvents)
 		limit := u64(nanos(t))
 		c := et.Cursor()
@@ -247,7 +247,7 @@ func (db *DB) ForgetEventsBefore(t time.Time) (int, error) {
 // CheckIns returns a person's check-ins since a time, oldest first.
 func (db *DB) CheckIns(id bot.PersonID, since time.Time) ([]bot.CheckIn, error) {
 	var out []bot.CheckIn
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := personPrefix(id)
 		c := tx.Bucket(bucketCheckIns).Cursor()
 		for k, v := c.Seek(timeKey(id, since, 0)); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -271,7 +271,7 @@ func (db *DB) Wins(id bot.PersonID, n int) ([]bot.Win, error) {
 // newest first.
 func newest[T any](db *DB, bucket []byte, id bot.PersonID, n int, what string) ([]T, error) {
 	var out []T
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := personPrefix(id)
 		c := tx.Bucket(bucket).Cursor()
 		// Seek past this person's records (id then byte 1), step back.
@@ -297,7 +297,7 @@ func newest[T any](db *DB, bucket []byte, id bot.PersonID, n int, what string) (
 func (db *DB) NextDue() (time.Time, bool, error) {
 	var t time.Time
 	var ok bool
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		k, _ := tx.Bucket(bucketDue).Cursor().First()
 		if len(k) >= 8 {
 			t, ok = time.Unix(int64(binary.BigEndian.Uint64(k)), 0), true
@@ -310,7 +310,7 @@ func (db *DB) NextDue() (time.Time, bool, error) {
 // FireDue fires up to max due reminders in one transaction.
 func (db *DB) FireDue(now time.Time, max int, fire func(p *bot.Person, due time.Time) []bot.Reply) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		n = 0
 		due := tx.Bucket(bucketDue)
 		limit := uint64(now.Unix())
@@ -354,7 +354,7 @@ func (db *DB) FireDue(now time.Time, max int, fire func(p *bot.Person, due time.
 // Pending returns up to max queued replies for a platform, oldest first.
 func (db *DB) Pending(platform string, max int) ([]bot.Envelope, error) {
 	var out []bot.Envelope
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(platform), 0)
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(out) < max; k, v = c.Next() {
@@ -371,7 +371,7 @@ func (db *DB) Pending(platform string, max int) ([]bot.Envelope, error) {
 
 // Delivered removes sent replies from a platform's outbox.
 func (db *DB) Delivered(platform string, seqs ...uint64) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		ob := tx.Bucket(bucketOutbox)
 		for _, s := range seqs {
 			if err := ob.Delete(outboxKey(platform, s)); err != nil {
@@ -394,7 +394,7 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 		n := min(chunk, len(people))
 		part := people[:n]
 		people = people[n:]
-		err := db.bolt.Update(func(tx *bolt.Tx) error {
+		err := db.update(func(tx *bolt.Tx) error {
 			for _, p := range part {
 				old, err := getPerson(tx, p.ID)
 				if err != nil {
@@ -423,7 +423,7 @@ func (db *DB) Ratings(id bot.PersonID, n int) ([]bot.Rating, error) {
 // Members returns the people of a group, by id order.
 func (db *DB) Members(group string) ([]*bot.Person, error) {
 	var out []*bot.Person
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		prefix := append([]byte(group), 0)
 		c := tx.Bucket(bucketGroups).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {

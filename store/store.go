@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -94,9 +95,34 @@ type Options struct {
 
 // DB is the bbolt-backed store.
 type DB struct {
+	// mu guards the bolt handle: every use holds it for reading;
+	// Compact, which swaps the file, holds it for writing.
+	mu    sync.RWMutex
 	bolt  *bolt.DB
 	path  string
+	opt   Options
 	group groupCommit
+}
+
+// view runs a read transaction.
+func (db *DB) view(fn func(*bolt.Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt.View(fn)
+}
+
+// update runs a write transaction of its own.
+func (db *DB) update(fn func(*bolt.Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.bolt.Update(fn)
+}
+
+// commit runs fn in a write transaction shared with concurrent commits.
+func (db *DB) commit(fn func(*bolt.Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	return db.group.run(db.bolt, fn)
 }
 
 // Open opens or creates the database at path, migrating an older schema.
@@ -122,7 +148,7 @@ func Open(path string, opt Options) (db *DB, err error) {
 		// has refused it before writing anything.
 		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
 	}
-	db = &DB{bolt: b, path: path}
+	db = &DB{bolt: b, path: path, opt: opt}
 	// A damaged file can make bbolt panic on first read: turn that into
 	// an error rather than a crash.
 	defer func() {
@@ -186,7 +212,56 @@ func prepare(tx *bolt.Tx) error {
 }
 
 // Close closes the file.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.bolt.Close()
+}
+
+// Compact rewrites the database into a fresh file and puts it in place of
+// the old one, so that pages freed by deletions — which bbolt leaves in
+// the file as they were — hold nothing of what was deleted. Writes wait
+// while it runs.
+func (db *DB) Compact() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	tmp := db.path + ".compact"
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	if err := bolt.Compact(dst, db.bolt, 4<<20); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	dst.Close()
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("store: compact: close: %w", err)
+	}
+	if err := os.Rename(tmp, db.path); err != nil {
+		// The old file is intact; reopen it.
+		os.Remove(tmp)
+		b, openErr := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoSync: db.opt.NoSync})
+		if openErr != nil {
+			return fmt.Errorf("store: compact: %v; reopen: %w", err, openErr)
+		}
+		db.bolt = b
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	b, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoSync: db.opt.NoSync})
+	if err != nil {
+		return fmt.Errorf("store: compact: reopen: %w", err)
+	}
+	db.bolt = b
+	return nil
+}
 
 // Path returns the file's path.
 func (db *DB) Path() string { return db.path }

@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,6 +66,9 @@ type Chat struct {
 	// Greet starts the conversation without waiting for the person: a
 	// newcomer is welcomed, someone returning is reminded where they were.
 	Greet bool
+	// FilesDir is where attachments (an export) are saved; their paths
+	// are printed.
+	FilesDir string
 	// Wake is signalled when a schedule changed (real-clock mode).
 	Wake chan struct{}
 	// Queued is signalled when replies were queued (real-clock mode).
@@ -177,8 +182,16 @@ func (c *Chat) line(ctx context.Context, text string) error {
 		}
 		c.mu.Unlock()
 	}
-	if _, err := c.Engine.Handle(ctx, ev); err != nil {
+	replies, err := c.Engine.Handle(ctx, ev)
+	if err != nil {
 		c.printf("(something went wrong on my side: %v — nothing you said was lost; try again)\n", err)
+	}
+	for _, r := range replies {
+		if r.Direct { // not in the outbox: print it now
+			c.mu.Lock()
+			c.print(r)
+			c.mu.Unlock()
+		}
 	}
 	return nil
 }
@@ -278,7 +291,26 @@ func (c *Chat) print(r bot.Reply) {
 		// A number typed now answers the conversation, not old buttons.
 		c.choices, c.ask, c.token = nil, "", ""
 	}
+	for _, f := range r.Files {
+		b.WriteString("  " + c.save(f) + "\n")
+	}
 	io.WriteString(c.Out, b.String())
+}
+
+// save writes an attachment to FilesDir and says where it went.
+func (c *Chat) save(f bot.File) string {
+	dir := c.FilesDir
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Sprintf("(could not save %s: %v)", f.Name, err)
+	}
+	path := filepath.Join(dir, c.User+"-"+filepath.Base(f.Name))
+	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+		return fmt.Sprintf("(could not save %s: %v)", f.Name, err)
+	}
+	return "saved: " + path
 }
 
 func (c *Chat) printf(format string, args ...any) {

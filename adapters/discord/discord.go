@@ -217,9 +217,11 @@ func (a *Adapter) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 		a.o.Log.Error("discord: remember DM channel", "err", err)
 	}
 	ev := bot.Event{ID: "discord:m:" + m.ID, Person: id, Name: name, Text: m.Content, Place: bot.Place{Channel: m.ChannelID}}
-	if _, err := a.o.Engine.Handle(context.Background(), ev); err != nil {
+	replies, err := a.o.Engine.Handle(context.Background(), ev)
+	if err != nil {
 		a.o.Log.Error("discord: handle message", "err", err)
 	}
+	a.sendDirect(replies)
 }
 
 const ephemeral = discordgo.MessageFlagsEphemeral
@@ -285,6 +287,20 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 	if len(replies) == 0 {
 		// A redelivered interaction: already answered once.
 		a.o.Log.Debug("discord: duplicate interaction", "id", i.ID)
+	}
+	a.sendDirect(replies)
+}
+
+// sendDirect sends the replies that were not queued (the farewell after
+// forget), once, best effort: nothing of them may stay in the database.
+func (a *Adapter) sendDirect(replies []bot.Reply) {
+	for _, r := range replies {
+		if !r.Direct {
+			continue
+		}
+		if err := a.deliverDirect(r); err != nil {
+			a.o.Log.Warn("discord: direct reply not delivered", "err", err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -103,8 +104,12 @@ func messages(r bot.Reply) []*discordgo.MessageSend {
 	for i, p := range parts {
 		out[i] = &discordgo.MessageSend{Content: p, AllowedMentions: noMentions()}
 	}
+	last := out[len(out)-1]
 	if len(r.Choices) > 0 {
-		out[len(out)-1].Components = buttons(r)
+		last.Components = buttons(r)
+	}
+	for _, f := range r.Files {
+		last.Files = append(last.Files, &discordgo.File{Name: f.Name, ContentType: f.Type, Reader: bytes.NewReader(f.Data)})
 	}
 	return out
 }

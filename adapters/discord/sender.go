@@ -137,7 +137,7 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 			}
 			for _, m := range messages(r) {
 				_, err := a.api.FollowupMessageCreate(&discordgo.Interaction{AppID: appID, Token: token}, true,
-					&discordgo.WebhookParams{Content: m.Content, Components: m.Components, AllowedMentions: noMentions(), Flags: flags}, opts...)
+					&discordgo.WebhookParams{Content: m.Content, Components: m.Components, Files: m.Files, AllowedMentions: noMentions(), Flags: flags}, opts...)
 				if err != nil {
 					return classify(err)
 				}
@@ -252,4 +252,25 @@ func classify(err error) error {
 		return permanent{fmt.Sprintf("rejected as invalid (400, code %d)", code)}
 	}
 	return retryLater{after: time.Second, err: err}
+}
+
+// deliverDirect sends a reply that is not in the outbox: as a follow-up
+// to its interaction, or to the DM channel it came from.
+func (a *Adapter) deliverDirect(r bot.Reply) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	opts := []discordgo.RequestOption{discordgo.WithContext(ctx)}
+	if appID, token, _, ok := decodeReply(r.Place.Reply); ok {
+		flags := discordgo.MessageFlags(0)
+		if r.Place.Group != "" {
+			flags = ephemeral
+		}
+		_, err := a.api.FollowupMessageCreate(&discordgo.Interaction{AppID: appID, Token: token}, true,
+			&discordgo.WebhookParams{Content: r.Text, AllowedMentions: noMentions(), Flags: flags}, opts...)
+		return err
+	}
+	if r.Place.Channel == "" {
+		return errors.New("nowhere to send it")
+	}
+	return a.sendAll(r.Place.Channel, r, opts)
 }

@@ -255,7 +255,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	chat := &console.Chat{
 		Engine: engine, Outbox: db, In: stdin, Out: stdout,
 		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin), Greet: isTerminal(stdin),
-		Wake: wake, Queued: queued,
+		Wake: wake, Queued: queued, FilesDir: filepath.Join(filepath.Dir(*dbPath), "exports"),
 	}
 	if sim == nil {
 		startHousekeeping(ctx, db, log)

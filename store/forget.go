@@ -1,0 +1,110 @@
+package store
+
+import (
+	"bytes"
+
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"followthrough/bot"
+)
+
+// Forget deletes everything about a person, in one transaction: their
+// record, check-ins, wins and ratings, their due-index and group-index
+// entries, how to reach them, replies queued or given up for them, and
+// other members' links to them as coach. Then it compacts the file, so
+// that no freed page still holds their id or their words.
+func (db *DB) Forget(id bot.PersonID) error {
+	err := db.commit(func(tx *bolt.Tx) error {
+		p, err := getPerson(tx, id)
+		if err != nil {
+			return err
+		}
+		if p != nil {
+			if !p.NextReminder.IsZero() {
+				if err := tx.Bucket(bucketDue).Delete(dueKey(p.NextReminder, id)); err != nil {
+					return err
+				}
+			}
+			if p.Group != "" {
+				if err := tx.Bucket(bucketGroups).Delete(groupKey(p.Group, id)); err != nil {
+					return err
+				}
+				if err := unlinkCoach(tx, p.Group, id); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.Bucket(bucketPeople).Delete([]byte(id)); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bucketCheckIns, bucketWins, bucketRatings} {
+			if err := deletePrefix(tx.Bucket(b), personPrefix(id)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketAddress).Delete([]byte(id)); err != nil {
+			return err
+		}
+		// Due entries are keyed time-first: drop any stray one for them.
+		if err := deleteWhere(tx.Bucket(bucketDue), func(k, _ []byte) bool { return len(k) > 8 && bot.PersonID(k[8:]) == id }); err != nil {
+			return err
+		}
+		mentions := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"to":"`+string(id)+`"`)) }
+		if err := deleteWhere(tx.Bucket(bucketOutbox), mentions); err != nil {
+			return err
+		}
+		return deleteWhere(tx.Bucket(bucketFailed), mentions)
+	})
+	if err != nil {
+		return fmt.Errorf("store: forget: %w", err)
+	}
+	return db.Compact()
+}
+
+// unlinkCoach clears the coach link of every member of group who named id.
+func unlinkCoach(tx *bolt.Tx, group string, id bot.PersonID) error {
+	prefix := append([]byte(group), 0)
+	c := tx.Bucket(bucketGroups).Cursor()
+	var members []bot.PersonID
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		members = append(members, bot.PersonID(k[len(prefix):]))
+	}
+	for _, m := range members {
+		p, err := getPerson(tx, m)
+		if err != nil || p == nil || p.Coach != id {
+			continue
+		}
+		old := *p
+		p.Coach = ""
+		p.Version++
+		if err := putPerson(tx, *p, &old); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func deletePrefix(b *bolt.Bucket, prefix []byte) error {
+	return deleteWhere(b, func(k, _ []byte) bool { return bytes.HasPrefix(k, prefix) })
+}
+
+// deleteWhere deletes the keys of b that match.
+func deleteWhere(b *bolt.Bucket, match func(k, v []byte) bool) error {
+	var keys [][]byte
+	if err := b.ForEach(func(k, v []byte) error {
+		if match(k, v) {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
