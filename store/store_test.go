@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"bytes"
+	"fmt"
+	"runtime"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -288,5 +290,93 @@ func TestGroupCommitKeepsOthersWhenOneFails(t *testing.T) {
 		if ok == (i%10 == 0) {
 			t.Errorf("person %d stored = %v", i, ok)
 		}
+	}
+}
+
+// TestBackupUnderLoadRestoresEveryAcknowledgedRecord: writers keep
+// committing while backups are taken; each backup opens as a database
+// that passes the consistency check and holds every record acknowledged
+// before the backup began.
+func TestBackupUnderLoadRestoresEveryAcknowledgedRecord(t *testing.T) {
+	db, _ := open(t)
+	dir := t.TempDir()
+	stop := make(chan struct{})
+	acked := make(chan string, 100000)
+	done := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if err := db.Commit(bot.Change{Person: person(id, 0), CheckIns: []bot.CheckIn{{At: t0, Outcome: bot.Done}}}); err != nil {
+					t.Error(err)
+					return
+				}
+				acked <- id
+			}
+		}(w)
+	}
+	var before []string
+	drain := func() {
+		for {
+			select {
+			case id := <-acked:
+				before = append(before, id)
+			default:
+				return
+			}
+		}
+	}
+	var paths []string
+	for i := 0; i < 3; i++ {
+		for len(acked) < 50 { // let some writes happen
+			runtime.Gosched()
+		}
+		drain()
+		path, err := db.BackupRotating(dir, 2, t0.Add(time.Duration(i)*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+		snapshot := append([]string(nil), before...)
+		restored, err := store.Open(path, store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := restored.Check(); len(errs) != 0 {
+			t.Fatalf("backup fails the consistency check: %v", errs)
+		}
+		for _, id := range snapshot {
+			if _, ok, err := restored.Person(bot.PersonID("test:" + id)); !ok || err != nil {
+				t.Fatalf("acknowledged %s missing from backup %d", id, i)
+			}
+		}
+		restored.Close()
+	}
+	close(stop)
+	for w := 0; w < 4; w++ {
+		<-done
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 2 || left[0].Name() != filepath.Base(paths[1]) {
+		t.Errorf("rotation kept %v; want the newest 2", left)
+	}
+}
+
+func TestBackupToAnUnwritablePlaceChangesNothing(t *testing.T) {
+	db, _ := open(t)
+	if _, err := db.BackupTo("/proc/not-a-place/backup.db"); err == nil || !strings.Contains(err.Error(), "unchanged") {
+		t.Fatalf("err = %v", err)
+	}
+	if err := store.CheckWritable("/proc/not-a-place"); err == nil {
+		t.Error("CheckWritable accepted /proc")
+	}
+	if errs := db.Check(); len(errs) != 0 {
+		t.Errorf("check: %v", errs)
 	}
 }

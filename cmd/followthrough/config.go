@@ -41,6 +41,11 @@ type Config struct {
 		// APIURL points at another Discord (a local fake, for tests).
 		APIURL string `yaml:"api_url"`
 	} `yaml:"discord"`
+	Backup struct {
+		Dir   string   `yaml:"dir"`
+		Every Duration `yaml:"every"`
+		Keep  int      `yaml:"keep"`
+	} `yaml:"backup"`
 	Shutdown struct {
 		Timeout Duration `yaml:"timeout"`
 	} `yaml:"shutdown"`
@@ -68,6 +73,8 @@ func defaultConfig() Config {
 	c.Log.Format = "text"
 	c.Reminders.Grace = Duration{2 * time.Hour}
 	c.Shutdown.Timeout = Duration{10 * time.Second}
+	c.Backup.Every = Duration{6 * time.Hour}
+	c.Backup.Keep = 14
 	return c
 }
 
@@ -109,6 +116,8 @@ func parseConfig(b []byte, c *Config) error {
 		check("log.level", oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level)),
 		check("log.format", oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("%q: use text or json", c.Log.Format)),
 		check("reminders.grace", c.Reminders.Grace.Duration > 0 && c.Reminders.Grace.Duration <= 7*24*time.Hour, "must be between 1m and 7d"),
+		check("backup.every", c.Backup.Every.Duration >= time.Minute, "must be at least 1m"),
+		check("backup.keep", c.Backup.Keep >= 1 && c.Backup.Keep <= 10000, "must be between 1 and 10000"),
 		check("shutdown.timeout", c.Shutdown.Timeout.Duration >= time.Second && c.Shutdown.Timeout.Duration <= 5*time.Minute, "must be between 1s and 5m"),
 		check("discord.api_url", c.Discord.APIURL == "" || strings.HasPrefix(c.Discord.APIURL, "http://") || strings.HasPrefix(c.Discord.APIURL, "https://"), "must be an http(s) URL, or empty for the real Discord"),
 		check("discord.guilds", validIDs(c.Discord.Guilds), "guild ids are numbers (right-click the server → Copy Server ID)"),

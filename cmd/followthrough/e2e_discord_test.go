@@ -155,3 +155,16 @@ func TestEndToEndDiscordBadToken(t *testing.T) {
 		t.Fatalf("missing token: err %v, output:\n%s", err, out)
 	}
 }
+
+func TestEndToEndUnwritableBackupDir(t *testing.T) {
+	path := discordConfig(t, "http://127.0.0.1:1")
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("backup:\n  dir: /proc/no-backups-here\n")
+	f.Close()
+	cmd := exec.Command(binary, "run", "--config", path)
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN=x")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "backup.dir /proc/no-backups-here cannot be written") {
+		t.Fatalf("err %v, output %s", err, out)
+	}
+}

@@ -270,3 +270,39 @@ func TestEndToEndBench(t *testing.T) {
 		t.Errorf("memory not measured: %+v", res)
 	}
 }
+
+func TestEndToEndBackupAndCheck(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ft.db")
+	if _, errOut, code := runBinary(t, "hi\nskip\n", "chat", "--db", db, "--user", "ana", "--tz", "UTC"); code != 0 {
+		t.Fatalf("chat: %s", errOut)
+	}
+	out, errOut, code := runBinary(t, "", "backup", "--db", db, filepath.Join(dir, "copy.db"))
+	if code != 0 || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	out, errOut, code = runBinary(t, "", "check", "--db", filepath.Join(dir, "copy.db"))
+	if code != 0 || !strings.Contains(out, "is consistent") {
+		t.Fatalf("check: %d %s %s", code, out, errOut)
+	}
+	// The copy is a working database: the person is there.
+	out, _, _ = runBinary(t, "/progress\n", "chat", "--db", filepath.Join(dir, "copy.db"), "--user", "ana", "--tz", "UTC")
+	if !strings.Contains(out, "Your progress, ana") || strings.Contains(out, "what brought you here") {
+		t.Errorf("restored copy did not resume the person:\n%s", out)
+	}
+	// A running bot holds the file: backup says how to do it instead.
+	held, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = runBinary(t, "", "backup", "--db", db, filepath.Join(dir, "again.db"))
+	held.Close()
+	if code == 0 || !strings.Contains(errOut, "backup.dir") {
+		t.Errorf("backup of a held database: %d %s", code, errOut)
+	}
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, []byte(strings.Repeat("x", 9000)), 0o600)
+	if _, errOut, code = runBinary(t, "", "check", "--db", junk); code == 0 || !strings.Contains(errOut, "damaged") {
+		t.Errorf("check of junk: %d %s", code, errOut)
+	}
+}

@@ -52,6 +52,8 @@ Usage:
   followthrough                      chat in this terminal (same as "chat")
   followthrough chat [flags]         chat in this terminal, no tokens needed
   followthrough run --config FILE    run the platforms FILE enables
+  followthrough backup --db FILE OUT copy the database of a stopped bot
+  followthrough check --db FILE      run the database's consistency check
   followthrough bench [--json]       measure reminders at scale on this machine
   followthrough version              print the version
 
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runChat(ctx, args, stdin, stdout, stderr)
 	case "run":
 		err = runPlatforms(ctx, args, stderr)
+	case "backup":
+		err = runBackup(args, stdout, stderr)
+	case "check":
+		err = runCheck(args, stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args, stdout, stderr)
 	case "version":
@@ -304,6 +310,11 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("%s enables no chat platform: set discord.enabled: true (see the README's Discord section; Slack is not built yet). To talk to the bot in this terminal: followthrough chat --db %s", *configPath, cfg.Database)
 	}
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
+	if cfg.Backup.Dir != "" {
+		if err := store.CheckWritable(cfg.Backup.Dir); err != nil {
+			return fmt.Errorf("backup.dir %s cannot be written: %w", cfg.Backup.Dir, err)
+		}
+	}
 	db, err := store.Open(cfg.Database, store.Options{})
 	if err != nil {
 		return err
@@ -337,6 +348,9 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		_ = engine.RunScheduler(runCtx, wake)
 	}()
 	startHousekeeping(runCtx, db, log)
+	if cfg.Backup.Dir != "" {
+		startBackups(runCtx, db, cfg.Backup.Dir, cfg.Backup.Every.Duration, cfg.Backup.Keep, log)
+	}
 	log.Info("followthrough running", "version", versionString(), "database", cfg.Database)
 	runErr := adapter.Run(runCtx)
 	cancel()
