@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"bytes"
-	"fmt"
-	"runtime"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
