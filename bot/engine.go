@@ -41,7 +41,42 @@ type Config struct {
 	// Rescheduled, if set, is called when a reminder time was set or moved,
 	// so that a sleeping scheduler can wake up.
 	Rescheduled func()
+	// Metrics, if set, is told what the engine did.
+	Metrics Metrics
 }
+
+// Metrics receives counts of what the engine does, for monitoring. The
+// engine knows nothing of how they are exported.
+type Metrics interface {
+	// EventHandled is called for each event handled (kind: message,
+	// command or action), with how long it took.
+	EventHandled(platform, kind string, took time.Duration)
+	// Reminders is called after a round of due reminders: how many were
+	// sent on time, sent late (after downtime) and skipped.
+	Reminders(onTime, late, skipped int)
+}
+
+// DeliveryMetrics receives what platform senders deliver and fail to.
+type DeliveryMetrics interface {
+	Sent(platform string)
+	// Failed counts a failed attempt: kind is a short reason
+	// (rate_limited, retry, dms_closed, forbidden, not_found, ...).
+	Failed(platform, kind string)
+}
+
+// NoDeliveryMetrics counts nothing.
+type NoDeliveryMetrics struct{}
+
+// Sent does nothing.
+func (NoDeliveryMetrics) Sent(string) {}
+
+// Failed does nothing.
+func (NoDeliveryMetrics) Failed(string, string) {}
+
+type noMetrics struct{}
+
+func (noMetrics) EventHandled(string, string, time.Duration) {}
+func (noMetrics) Reminders(int, int, int)                    {}
 
 // Engine handles events and fires reminders. It is safe for concurrent
 // use; events of one person are handled one at a time.
@@ -58,6 +93,7 @@ type Engine struct {
 	commands    map[string]command
 	queued      func()
 	rescheduled func()
+	metrics     Metrics
 	locks       [256]sync.Mutex
 }
 
@@ -69,7 +105,10 @@ func New(c Config) (*Engine, error) {
 	e := &Engine{
 		store: c.Store, words: c.Words, clock: c.Clock, log: c.Log,
 		grace: c.Grace, defaultZone: c.DefaultZone, zones: NewZones(), crons: NewCrons(),
-		queued: c.Queued, rescheduled: c.Rescheduled,
+		queued: c.Queued, rescheduled: c.Rescheduled, metrics: c.Metrics,
+	}
+	if e.metrics == nil {
+		e.metrics = noMetrics{}
 	}
 	if e.clock == nil {
 		e.clock = SystemClock{}
@@ -152,6 +191,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 	mu := e.lock(ev.Person)
 	mu.Lock()
 	defer mu.Unlock()
+	start := time.Now()
+	defer func() { e.metrics.EventHandled(ev.Person.Platform(), eventKind(ev), time.Since(start)) }()
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -512,4 +553,14 @@ func (t *turn) answeredSince(token string) bool {
 		return true
 	}
 	return !t.p.LastCheckIn.Before(time.Unix(0, nanos))
+}
+
+func eventKind(ev Event) string {
+	switch {
+	case ev.Action != "":
+		return "action"
+	case ev.Command != "":
+		return "command"
+	}
+	return "message"
 }

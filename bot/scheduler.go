@@ -20,17 +20,25 @@ func (e *Engine) FireDue(ctx context.Context) (int, error) {
 			return total, err
 		}
 		now := e.clock.Now()
-		sent := 0
+		sent, late, skipped := 0, 0, 0
 		n, err := e.store.FireDue(now, fireBatch, func(p *Person, due time.Time) []Reply {
 			r := e.fire(p, due, now)
-			sent += len(r)
+			switch {
+			case len(r) == 0 && now.Sub(due) > e.grace:
+				skipped++
+			case len(r) > 0 && r[len(r)-1].Late:
+				late++
+			case len(r) > 0:
+				sent++
+			}
 			return r
 		})
+		e.metrics.Reminders(sent, late, skipped)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("bot: fire reminders: %w", err)
 		}
-		if sent > 0 && e.queued != nil {
+		if sent+late > 0 && e.queued != nil {
 			e.queued()
 		}
 		if n < fireBatch {

@@ -439,3 +439,53 @@ func (db *DB) Members(group string) ([]*bot.Person, error) {
 	})
 	return out, err
 }
+
+// OutboxStat is the state of one platform's outbox.
+type OutboxStat struct {
+	Depth  int
+	Oldest time.Time // zero when empty
+}
+
+// OutboxStats reports the outbox depth and oldest entry per platform.
+func (db *DB) OutboxStats() (map[string]OutboxStat, error) {
+	out := map[string]OutboxStat{}
+	err := db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+			i := bytes.IndexByte(k, 0)
+			if i < 0 {
+				return nil
+			}
+			platform := string(k[:i])
+			s := out[platform]
+			s.Depth++
+			if s.Oldest.IsZero() { // keys are in order: the first is oldest
+				var e struct {
+					Queued time.Time `json:"queued"`
+				}
+				if json.Unmarshal(v, &e) == nil {
+					s.Oldest = e.Queued
+				}
+			}
+			out[platform] = s
+			return nil
+		})
+	})
+	return out, err
+}
+
+// PeopleStats counts people, and those seen since a time.
+func (db *DB) PeopleStats(activeSince time.Time) (all, active int, err error) {
+	err = db.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPeople).ForEach(func(_, v []byte) error {
+			all++
+			var p struct {
+				LastSeen time.Time `json:"last_seen"`
+			}
+			if json.Unmarshal(v, &p) == nil && p.LastSeen.After(activeSince) {
+				active++
+			}
+			return nil
+		})
+	})
+	return all, active, err
+}

@@ -77,6 +77,8 @@ type Options struct {
 	// SendInterval spaces proactive sends (default 25ms: 40/s, below
 	// Discord's global 50/s).
 	SendInterval time.Duration
+	// Metrics, if set, counts deliveries and failures.
+	Metrics bot.DeliveryMetrics
 }
 
 // Adapter is a running Discord connection.
@@ -96,6 +98,9 @@ func New(o Options) (*Adapter, error) {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = bot.NoDeliveryMetrics{}
 	}
 	if o.SendInterval <= 0 {
 		o.SendInterval = 25 * time.Millisecond

@@ -19,8 +19,9 @@ import (
 // Discord allows 15 minutes.
 const followupWindow = 14 * time.Minute
 
-// permanent is a refusal that retrying cannot fix.
-type permanent struct{ reason string }
+// permanent is a refusal that retrying cannot fix; kind names it for
+// metrics (dms_closed, forbidden, not_found, invalid, no_channel).
+type permanent struct{ kind, reason string }
 
 func (p permanent) Error() string { return p.reason }
 
@@ -93,15 +94,22 @@ func (a *Adapter) drain(ctx context.Context) error {
 			var p permanent
 			switch {
 			case err == nil:
+				a.o.Metrics.Sent(Platform)
 				if err := a.o.Store.Delivered(Platform, env.Seq); err != nil {
 					return err
 				}
 			case errors.As(err, &p):
+				a.o.Metrics.Failed(Platform, p.kind)
 				a.o.Log.Warn("discord: reply undeliverable", "to", env.Reply.To, "reason", p.reason)
 				if err := a.o.Store.GiveUp(env, p.reason, time.Now()); err != nil {
 					return err
 				}
 			default:
+				kind := "retry"
+				if later := (retryLater{}); errors.As(err, &later) && later.rateLimited {
+					kind = "rate_limited"
+				}
+				a.o.Metrics.Failed(Platform, kind)
 				return err
 			}
 			select { // pace proactive sends below the global limit
@@ -125,7 +133,7 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 			return err
 		}
 		if g.Channel == "" {
-			return permanent{"group has no channel: a server admin runs /setup"}
+			return permanent{"no_channel", "group has no channel: a server admin runs /setup"}
 		}
 		return a.sendAll(g.Channel, r, opts)
 	case r.Place.Reply != "":
@@ -156,7 +164,7 @@ func (a *Adapter) dm(ctx context.Context, env bot.Envelope, opts []discordgo.Req
 		return err
 	}
 	if !addr.Closed.IsZero() {
-		return permanent{"DMs closed: not retried until the person writes again"}
+		return permanent{"dms_closed", "DMs closed: not retried until the person writes again"}
 	}
 	if addr.DM == "" {
 		userID := strings.TrimPrefix(string(id), Platform+":")
@@ -237,7 +245,7 @@ func classify(err error) error {
 	}
 	switch status := re.Response.StatusCode; {
 	case code == discordgo.ErrCodeCannotSendMessagesToThisUser:
-		return permanent{"DMs closed (50007)"}
+		return permanent{"dms_closed", "DMs closed (50007)"}
 	case status == http.StatusTooManyRequests:
 		var body struct {
 			RetryAfter float64 `json:"retry_after"`
@@ -245,11 +253,11 @@ func classify(err error) error {
 		_ = json.Unmarshal(re.ResponseBody, &body)
 		return retryLater{after: time.Duration(body.RetryAfter*float64(time.Second)) + 10*time.Millisecond, rateLimited: true, err: err}
 	case status == http.StatusForbidden:
-		return permanent{fmt.Sprintf("forbidden (403, code %d)", code)}
+		return permanent{"forbidden", fmt.Sprintf("forbidden (403, code %d)", code)}
 	case status == http.StatusNotFound:
-		return permanent{fmt.Sprintf("unknown channel or interaction (404, code %d)", code)}
+		return permanent{"not_found", fmt.Sprintf("unknown channel or interaction (404, code %d)", code)}
 	case status == http.StatusBadRequest:
-		return permanent{fmt.Sprintf("rejected as invalid (400, code %d)", code)}
+		return permanent{"invalid", fmt.Sprintf("rejected as invalid (400, code %d)", code)}
 	}
 	return retryLater{after: time.Second, err: err}
 }

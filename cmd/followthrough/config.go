@@ -41,6 +41,10 @@ type Config struct {
 		// APIURL points at another Discord (a local fake, for tests).
 		APIURL string `yaml:"api_url"`
 	} `yaml:"discord"`
+	HTTP struct {
+		// Addr is where /healthz, /readyz and /metrics listen; empty: off.
+		Addr string `yaml:"addr"`
+	} `yaml:"http"`
 	Backup struct {
 		Dir   string   `yaml:"dir"`
 		Every Duration `yaml:"every"`

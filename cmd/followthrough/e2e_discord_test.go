@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,16 +20,31 @@ import (
 
 // syncBuffer is an output buffer safe to read while the process writes.
 type syncBuffer struct {
-	mu chan struct{}
-	b  bytes.Buffer
+	mu    chan struct{}
+	b     bytes.Buffer
+	wrote chan struct{}
 }
 
-func newSyncBuffer() *syncBuffer { return &syncBuffer{mu: make(chan struct{}, 1)} }
+func newSyncBuffer() *syncBuffer {
+	return &syncBuffer{mu: make(chan struct{}, 1), wrote: make(chan struct{}, 1)}
+}
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu <- struct{}{}
 	defer func() { <-s.mu }()
+	select {
+	case s.wrote <- struct{}{}:
+	default:
+	}
 	return s.b.Write(p)
+}
+
+// wait returns after the next write, or after d at the latest.
+func (s *syncBuffer) wait(d time.Duration) {
+	select {
+	case <-s.wrote:
+	case <-time.After(d):
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -39,7 +57,7 @@ func discordConfig(t *testing.T, apiURL string) string {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bot.yaml")
-	cfg := fmt.Sprintf("database: %s\nzone: Europe/Berlin\nlog:\n  level: debug\ndiscord:\n  enabled: true\n  api_url: %s\n", filepath.Join(dir, "ft.db"), apiURL)
+	cfg := fmt.Sprintf("database: %s\nzone: Europe/Berlin\nlog:\n  level: debug\ndiscord:\n  enabled: true\n  api_url: %s\nhttp:\n  addr: 127.0.0.1:0\n", filepath.Join(dir, "ft.db"), apiURL)
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +82,24 @@ func TestEndToEndDiscord(t *testing.T) {
 	defer cmd.Process.Kill()
 
 	fake.WaitConnected(t, 15*time.Second)
+	addr := waitForLog(t, logs, "http listening")
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := get("/readyz"); code != 200 {
+		t.Errorf("/readyz = %d %s", code, body)
+	}
+	_, before := get("/metrics")
 	sentCount := func(reqs []discordtest.Request) int {
 		n := 0
 		for _, r := range reqs {
@@ -108,6 +144,19 @@ func TestEndToEndDiscord(t *testing.T) {
 	}
 	if celebration := contents[len(contents)-2]; !strings.Contains(celebration, "“open the draft and write one sentence”") || strings.Contains(celebration, "scale") {
 		t.Errorf("the check-in was not celebrated: %q", celebration)
+	}
+
+	_, after := get("/metrics")
+	for _, metric := range []string{
+		`followthrough_events_total{kind="message",platform="discord"}`,
+		`followthrough_replies_sent_total{platform="discord"}`,
+	} {
+		if b, a := metricValue(before, metric), metricValue(after, metric); a < b+12 {
+			t.Errorf("%s went from %v to %v", metric, b, a)
+		}
+	}
+	if !strings.Contains(after, `followthrough_people{state="all"}`) || !strings.Contains(after, "followthrough_event_seconds_bucket") {
+		t.Errorf("metrics lack people or latency:\n%s", after[:min(len(after), 2000)])
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -167,4 +216,34 @@ func TestEndToEndUnwritableBackupDir(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "backup.dir /proc/no-backups-here cannot be written") {
 		t.Fatalf("err %v, output %s", err, out)
 	}
+}
+
+// waitForLog waits until the process logs a line containing what, and
+// returns that line's addr= value.
+func waitForLog(t *testing.T, logs *syncBuffer, what string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, what) {
+				if _, rest, ok := strings.Cut(line, "addr="); ok {
+					return strings.Fields(rest)[0]
+				}
+			}
+		}
+		logs.wait(100 * time.Millisecond)
+	}
+	t.Fatalf("no %q in the log:\n%s", what, logs.String())
+	return ""
+}
+
+// metricValue reads one sample from Prometheus text output (0 if absent).
+func metricValue(text, name string) float64 {
+	for _, line := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(line, name+" "); ok {
+			v, _ := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			return v
+		}
+	}
+	return 0
 }

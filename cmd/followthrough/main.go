@@ -325,17 +325,19 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	wake, queued := make(chan struct{}, 1), make(chan struct{}, 1)
+	m := newMetrics(db)
 	engine, err := bot.New(bot.Config{
 		Store: db, Words: words, Log: log, Grace: cfg.Reminders.Grace.Duration, DefaultZone: cfg.Zone,
 		Queued:      func() { notify(queued) },
 		Rescheduled: func() { notify(wake) },
+		Metrics:     m,
 	})
 	if err != nil {
 		return err
 	}
 	adapter, err := discord.New(discord.Options{
 		Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
-		Engine: engine, Store: db, Log: log, Queued: queued, Reconnect: true,
+		Engine: engine, Store: db, Log: log, Queued: queued, Reconnect: true, Metrics: m,
 	})
 	if err != nil {
 		return err
@@ -348,6 +350,18 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		_ = engine.RunScheduler(runCtx, wake)
 	}()
 	startHousekeeping(runCtx, db, log)
+	if cfg.HTTP.Addr != "" {
+		addr, err := serveHTTP(runCtx, cfg.HTTP.Addr, m, db, func() error {
+			if !adapter.Connected() {
+				return errors.New("discord: not connected")
+			}
+			return nil
+		}, log)
+		if err != nil {
+			return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
+		}
+		log.Info("http listening", "addr", addr)
+	}
 	if cfg.Backup.Dir != "" {
 		startBackups(runCtx, db, cfg.Backup.Dir, cfg.Backup.Every.Duration, cfg.Backup.Keep, log)
 	}
