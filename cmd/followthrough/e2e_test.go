@@ -306,3 +306,21 @@ func TestEndToEndBackupAndCheck(t *testing.T) {
 		t.Errorf("check of junk: %d %s", code, errOut)
 	}
 }
+
+// TestStaticStampedBuild builds the way the Dockerfile does (no cgo, the
+// version stamped in) and runs the result.
+func TestStaticStampedBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary again")
+	}
+	out := filepath.Join(t.TempDir(), "ft")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version=v9.9.9-test", "-o", out, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("static build: %v\n%s", err, msg)
+	}
+	got, err := exec.Command(out, "version").Output()
+	if err != nil || strings.TrimSpace(string(got)) != "followthrough v9.9.9-test" {
+		t.Fatalf("version = %q, %v", got, err)
+	}
+}
