@@ -588,3 +588,54 @@ func TestExportHasEverything(t *testing.T) {
 		t.Errorf("csv = %q", csv)
 	}
 }
+
+// TestNobodyReachesAnotherPersonsData: everything an event does is to the
+// person who sent it. Replaying someone else's button token, naming them
+// in a command, or asking for progress or an export never reads or
+// changes their data.
+func TestNobodyReachesAnotherPersonsData(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	r.onboard(t, "mallory")
+	ana, mal := bot.NewPersonID("test", "ana"), bot.NewPersonID("test", "mallory")
+	r.send(t, bot.Event{Person: ana, Command: "win", Text: "ANA-PRIVATE-WIN"})
+	q, err := r.engine.Handle(context.Background(), bot.Event{Person: ana, Command: "checkin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := r.person(t, "ana")
+	for _, ev := range []bot.Event{
+		{Person: mal, Action: q[0].Ask, Token: q[0].Token, Text: "done"}, // ana's button token
+		{Person: mal, Command: "progress", Text: "ana"},
+		{Person: mal, Command: "export", Text: "ana"},
+		{Person: mal, Command: "milestone", Text: "done 1"},
+		{Person: mal, Command: "coach", Text: "ana"},
+		{Person: mal, Command: "forget", Text: "ana"},
+		{Person: mal, Text: "no"},
+	} {
+		replies, err := r.engine.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rep := range replies {
+			if rep.To != mal {
+				t.Fatalf("%+v produced a reply to %s", ev, rep.To)
+			}
+			for _, f := range rep.Files {
+				if bytes.Contains(f.Data, []byte("ANA-PRIVATE-WIN")) {
+					t.Fatalf("mallory's export holds ana's win")
+				}
+			}
+			if strings.Contains(rep.Text, "ANA-PRIVATE-WIN") {
+				t.Fatalf("mallory saw ana's win: %q", rep.Text)
+			}
+		}
+	}
+	after := r.person(t, "ana")
+	if after.Version != before.Version || after.CheckIns != before.CheckIns {
+		t.Errorf("ana's record changed: version %d -> %d, check-ins %d -> %d", before.Version, after.Version, before.CheckIns, after.CheckIns)
+	}
+	if ci, _ := r.db.CheckIns(ana, time.Time{}); len(ci) != 0 {
+		t.Errorf("a check-in was recorded for ana by someone else: %+v", ci)
+	}
+}

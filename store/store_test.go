@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -378,5 +379,37 @@ func TestBackupToAnUnwritablePlaceChangesNothing(t *testing.T) {
 	}
 	if errs := db.Check(); len(errs) != 0 {
 		t.Errorf("check: %v", errs)
+	}
+}
+
+// TestBackupOnAFullDisk: a backup that runs out of space leaves no file
+// behind and the database as it was. Needs a tiny tmpfs (root); skipped
+// where one cannot be mounted.
+func TestBackupOnAFullDisk(t *testing.T) {
+	db, _ := open(t)
+	for i := 0; i < 300; i++ {
+		p := person(fmt.Sprintf("p%d", i), 0)
+		p.Goal = strings.Repeat("a goal worth writing down ", 10)
+		if err := db.Commit(bot.Change{Person: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here: %v %s", err, out)
+	}
+	defer exec.Command("umount", full).Run()
+	_, err := db.BackupTo(filepath.Join(full, "backup.db"))
+	if err == nil || !strings.Contains(err.Error(), "unchanged") {
+		t.Fatalf("backup onto a full disk: %v", err)
+	}
+	if left, _ := os.ReadDir(full); len(left) != 0 {
+		t.Errorf("a partial backup was left: %v", left)
+	}
+	if errs := db.Check(); len(errs) != 0 {
+		t.Errorf("database damaged: %v", errs)
+	}
+	if _, ok, _ := db.Person("test:p299"); !ok {
+		t.Error("data lost")
 	}
 }
