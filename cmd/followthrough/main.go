@@ -239,25 +239,12 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageError{fmt.Errorf("--clock %q: use real or simulated", *clock)}
 	}
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
-	db, err := store.Open(*dbPath, store.Options{})
+	a, err := assemble(*dbPath, cfg, clk, *zone, log, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	words, err := prompts.New(cfg.Prompts)
-	if err != nil {
-		return err
-	}
-	wake, queued := make(chan struct{}, 1), make(chan struct{}, 1)
-	engine, err := bot.New(bot.Config{
-		Store: db, Words: words, Clock: clk, Log: log, Grace: cfg.Reminders.Grace.Duration,
-		DefaultZone: *zone,
-		Queued:      func() { notify(queued) },
-		Rescheduled: func() { notify(wake) },
-	})
-	if err != nil {
-		return err
-	}
+	defer a.db.Close()
+	db, engine, wake, queued := a.db, a.engine, a.wake, a.queued
 	chat := &console.Chat{
 		Engine: engine, Outbox: db, In: stdin, Out: stdout,
 		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin), Greet: isTerminal(stdin),
@@ -315,26 +302,16 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 			return fmt.Errorf("backup.dir %s cannot be written: %w", cfg.Backup.Dir, err)
 		}
 	}
-	db, err := store.Open(cfg.Database, store.Options{})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	words, err := prompts.New(cfg.Prompts)
-	if err != nil {
-		return err
-	}
-	wake, queued := make(chan struct{}, 1), make(chan struct{}, 1)
-	m := newMetrics(db)
-	engine, err := bot.New(bot.Config{
-		Store: db, Words: words, Log: log, Grace: cfg.Reminders.Grace.Duration, DefaultZone: cfg.Zone,
-		Queued:      func() { notify(queued) },
-		Rescheduled: func() { notify(wake) },
-		Metrics:     m,
+	var m *metrics
+	a, err := assemble(cfg.Database, cfg, bot.SystemClock{}, cfg.Zone, log, func(db *store.DB) bot.Metrics {
+		m = newMetrics(db)
+		return m
 	})
 	if err != nil {
 		return err
 	}
+	defer a.db.Close()
+	db, engine, wake, queued := a.db, a.engine, a.wake, a.queued
 	adapter, err := discord.New(discord.Options{
 		Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
 		Engine: engine, Store: db, Log: log, Queued: queued, Reconnect: true, Metrics: m,
@@ -378,4 +355,42 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("followthrough stopped cleanly")
 	return nil
+}
+
+// assembled is the core every way of running shares: the store, the
+// engine on it, and the channels that wake the scheduler and senders.
+type assembled struct {
+	db           *store.DB
+	engine       *bot.Engine
+	wake, queued chan struct{}
+}
+
+// assemble opens the database, loads the words and builds the engine.
+// metricsFor, if set, builds the metrics once the store is open.
+func assemble(dbPath string, cfg Config, clk bot.Clock, zone string, log *slog.Logger, metricsFor func(*store.DB) bot.Metrics) (*assembled, error) {
+	db, err := store.Open(dbPath, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	words, err := prompts.New(cfg.Prompts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &assembled{db: db, wake: make(chan struct{}, 1), queued: make(chan struct{}, 1)}
+	var m bot.Metrics
+	if metricsFor != nil {
+		m = metricsFor(db)
+	}
+	a.engine, err = bot.New(bot.Config{
+		Store: db, Words: words, Clock: clk, Log: log, Grace: cfg.Reminders.Grace.Duration,
+		DefaultZone: zone, Metrics: m,
+		Queued:      func() { notify(a.queued) },
+		Rescheduled: func() { notify(a.wake) },
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
 }
