@@ -283,14 +283,7 @@ func (t *turn) afterKept(o Outcome) string {
 
 // streak computes the current streak including this turn's check-ins.
 func (t *turn) streak() int {
-	since := t.now.AddDate(0, 0, -400)
-	checkIns, err := t.e.store.CheckIns(t.p.ID, since)
-	if err != nil {
-		t.e.log.Error("load check-ins", "person", t.p.ID, "err", err)
-	}
-	checkIns = append(checkIns, t.checkIns...)
-	sched, _ := t.e.crons.Parse(t.p.Schedule.Cron)
-	return Streak(checkIns, sched, t.loc, t.now)
+	return t.e.streakOf(t.p, t.checkInsNow(), t.loc, t.now)
 }
 
 var adjustChoices = []Choice{
@@ -419,9 +412,8 @@ func (t *turn) coachSummary() []member {
 		if err != nil {
 			loc = t.loc
 		}
-		checkIns, _ := t.e.store.CheckIns(m.ID, t.now.AddDate(0, 0, -400))
-		sched, _ := t.e.crons.Parse(m.Schedule.Cron)
-		v := member{Name: m.Name, Goal: m.Goal, Step: m.Step, Streak: Streak(checkIns, sched, loc, t.now)}
+		checkIns := t.e.recentCheckIns(m.ID, t.now)
+		v := member{Name: m.Name, Goal: m.Goal, Step: m.Step, Streak: t.e.streakOf(m, checkIns, loc, t.now)}
 		var last time.Time
 		for _, c := range checkIns {
 			if c.At.After(week) && c.Outcome != NotYet {

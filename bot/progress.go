@@ -16,13 +16,7 @@ func (t *turn) progress() map[string]any {
 	local := t.now.In(t.loc)
 	weekday := (int(local.Weekday()) + 6) % 7 // Monday is 0
 	weekStart := time.Date(local.Year(), local.Month(), local.Day()-weekday, 0, 0, 0, 0, t.loc)
-	since := time.Date(local.Year(), local.Month(), local.Day()-400, 0, 0, 0, 0, t.loc)
-	checkIns, err := t.e.store.CheckIns(p.ID, since)
-	if err != nil {
-		t.e.log.Error("load check-ins", "person", p.ID, "err", err)
-	}
-	// This turn's own check-ins are not committed yet.
-	checkIns = append(checkIns, t.checkIns...)
+	checkIns := t.checkInsNow()
 	for _, c := range checkIns {
 		if c.At.Before(weekStart) {
 			continue
@@ -37,8 +31,7 @@ func (t *turn) progress() map[string]any {
 			vars["WeekNotYet"] = vars["WeekNotYet"].(int) + 1
 		}
 	}
-	sched, _ := t.e.crons.Parse(p.Schedule.Cron)
-	vars["Streak"] = Streak(checkIns, sched, t.loc, t.now)
+	vars["Streak"] = t.e.streakOf(p, checkIns, t.loc, t.now)
 	wins, err := t.e.store.Wins(p.ID, 3)
 	if err != nil {
 		t.e.log.Error("load wins", "person", p.ID, "err", err)
@@ -68,6 +61,31 @@ func (t *turn) progress() map[string]any {
 	}
 	vars["Ratings"] = strings.Join(trend, " → ")
 	return vars
+}
+
+// streakWindow is how many days of check-ins a streak is counted from
+// (Streak looks back 400 days from local midnight).
+const streakWindow = 401
+
+// recentCheckIns loads a person's check-ins within the streak window.
+func (e *Engine) recentCheckIns(id PersonID, now time.Time) []CheckIn {
+	checkIns, err := e.store.CheckIns(id, now.AddDate(0, 0, -streakWindow))
+	if err != nil {
+		e.log.Error("load check-ins", "person", id, "err", err)
+	}
+	return checkIns
+}
+
+// checkInsNow is the person's recent check-ins including this turn's,
+// which are not committed yet.
+func (t *turn) checkInsNow() []CheckIn {
+	return append(t.e.recentCheckIns(t.p.ID, t.now), t.checkIns...)
+}
+
+// streakOf is a person's current streak on their own schedule.
+func (e *Engine) streakOf(p *Person, checkIns []CheckIn, loc *time.Location, now time.Time) int {
+	sched, _ := e.crons.Parse(p.Schedule.Cron)
+	return Streak(checkIns, sched, loc, now)
 }
 
 // Streak counts the days in a row, up to today, on which the person
