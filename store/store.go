@@ -137,7 +137,7 @@ func Open(path string, opt Options) (db *DB, err error) {
 			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
 		}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, FreelistType: bolt.FreelistMapType})
+	b, err := openBolt(path, opt)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("database %s is in use by another followthrough process: %w", path, ErrInUse)
@@ -167,6 +167,11 @@ func Open(path string, opt Options) (db *DB, err error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return db, nil
+}
+
+// openBolt opens a bbolt file with the options every open here uses.
+func openBolt(path string, opt Options) (*bolt.DB, error) {
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, FreelistType: bolt.FreelistMapType})
 }
 
 // schemaOf reads the schema version; 0 means a new, empty database.
@@ -227,7 +232,7 @@ func (db *DB) Compact() error {
 	defer db.mu.Unlock()
 	tmp := db.path + ".compact"
 	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	dst, err := openBolt(tmp, Options{LockTimeout: time.Second})
 	if err != nil {
 		return fmt.Errorf("store: compact: %w", err)
 	}
@@ -248,14 +253,14 @@ func (db *DB) Compact() error {
 	if err := os.Rename(tmp, db.path); err != nil {
 		// The old file is intact; reopen it.
 		os.Remove(tmp)
-		b, openErr := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoSync: db.opt.NoSync})
+		b, openErr := openBolt(db.path, db.opt)
 		if openErr != nil {
 			return fmt.Errorf("store: compact: %v; reopen: %w", err, openErr)
 		}
 		db.bolt = b
 		return fmt.Errorf("store: compact: %w", err)
 	}
-	b, err := bolt.Open(db.path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoSync: db.opt.NoSync})
+	b, err := openBolt(db.path, db.opt)
 	if err != nil {
 		return fmt.Errorf("store: compact: reopen: %w", err)
 	}

@@ -12,17 +12,26 @@ import (
 	"followthrough/store"
 )
 
-// runBackup copies the database of a stopped bot. A running bot holds
-// the file and takes its own backups (backup.dir in the config).
-func runBackup(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+// parseDBFlag parses the --db flag the offline database commands share.
+func parseDBFlag(name string, args []string, stderr io.Writer) (*flag.FlagSet, *string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", defaultDBPath(), "database file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return nil, nil, err
 		}
-		return usageError{err}
+		return nil, nil, usageError{err}
+	}
+	return fs, dbPath, nil
+}
+
+// runBackup copies the database of a stopped bot. A running bot holds
+// the file and takes its own backups (backup.dir in the config).
+func runBackup(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath, err := parseDBFlag("backup", args, stderr)
+	if err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("usage: followthrough backup --db FILE OUT")}
@@ -45,14 +54,9 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 
 // runCheck runs the consistency check on a database file.
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", defaultDBPath(), "database file")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	_, dbPath, err := parseDBFlag("check", args, stderr)
+	if err != nil {
+		return err
 	}
 	db, err := store.Open(*dbPath, store.Options{ReadOnly: true, LockTimeout: 500 * time.Millisecond})
 	if err != nil {
