@@ -140,3 +140,51 @@ func mergeRatings(stored, fresh []Rating) []Rating {
 	}
 	return out
 }
+
+// Snapshot is what a person's progress looks like right now, for a
+// platform's own view of it (Slack's App Home): no wording, just facts.
+type Snapshot struct {
+	Known        bool // false: nobody by that id yet
+	Name, Zone   string
+	Goal, Step   string
+	Anchor       Anchor
+	Schedule     string // how the person said it, or the cron spec
+	Paused       bool
+	NextReminder time.Time // zero when none
+	Streak       int
+	BestStreak   int
+	CheckIns     int
+	Wins         int
+	RecentWins   []Win // newest first, at most 3
+	Milestones   []Milestone
+	Share        Visibility
+	InnerReason  string
+}
+
+// Snapshot reads a person's progress. It changes nothing.
+func (e *Engine) Snapshot(id PersonID) (Snapshot, error) {
+	p, ok, err := e.store.Person(id)
+	if err != nil || !ok {
+		return Snapshot{}, err
+	}
+	loc, err := e.zones.Load(p.Zone)
+	if err != nil {
+		loc, _ = e.zones.Load(e.defaultZone)
+	}
+	now := e.clock.Now()
+	wins, err := e.store.Wins(id, 3)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	label := p.Schedule.Label
+	if label == "" {
+		label = p.Schedule.Cron
+	}
+	return Snapshot{
+		Known: true, Name: p.Name, Zone: loc.String(), Goal: p.Goal, Step: p.Step, Anchor: p.Anchor,
+		Schedule: label, Paused: p.Schedule.Paused, NextReminder: p.NextReminder,
+		Streak: e.streakOf(p, e.recentCheckIns(id, now), loc, now), BestStreak: p.BestStreak,
+		CheckIns: p.CheckIns, Wins: p.Wins, RecentWins: wins, Milestones: p.Milestones,
+		Share: p.Share, InnerReason: p.InnerReason,
+	}, nil
+}

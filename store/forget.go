@@ -16,51 +16,87 @@ import (
 // other members' links to them as coach. Then it compacts the file, so
 // that no freed page still holds their id or their words.
 func (db *DB) Forget(id bot.PersonID) error {
-	err := db.commit(func(tx *bolt.Tx) error {
-		p, err := getPerson(tx, id)
-		if err != nil {
-			return err
-		}
-		if p != nil {
-			if !p.NextReminder.IsZero() {
-				if err := tx.Bucket(bucketDue).Delete(dueKey(p.NextReminder, id)); err != nil {
-					return err
-				}
-			}
-			if p.Group != "" {
-				if err := tx.Bucket(bucketGroups).Delete(groupKey(p.Group, id)); err != nil {
-					return err
-				}
-				if err := unlinkCoach(tx, p.Group, id); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.Bucket(bucketPeople).Delete([]byte(id)); err != nil {
-			return err
-		}
-		for _, b := range [][]byte{bucketCheckIns, bucketWins, bucketRatings} {
-			if err := deletePrefix(tx.Bucket(b), personPrefix(id)); err != nil {
-				return err
-			}
-		}
-		if err := tx.Bucket(bucketAddress).Delete([]byte(id)); err != nil {
-			return err
-		}
-		// Due entries are keyed time-first: drop any stray one for them.
-		if err := deleteWhere(tx.Bucket(bucketDue), func(k, _ []byte) bool { return len(k) > 8 && bot.PersonID(k[8:]) == id }); err != nil {
-			return err
-		}
-		mentions := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"to":"`+string(id)+`"`)) }
-		if err := deleteWhere(tx.Bucket(bucketOutbox), mentions); err != nil {
-			return err
-		}
-		return deleteWhere(tx.Bucket(bucketFailed), mentions)
-	})
-	if err != nil {
+	if err := db.commit(func(tx *bolt.Tx) error { return forget(tx, id) }); err != nil {
 		return fmt.Errorf("store: forget: %w", err)
 	}
 	return db.Compact()
+}
+
+// ForgetGroup deletes a whole group, in one transaction: every member of
+// group, every person whose id starts with prefix (a Slack workspace's
+// people, members or not), and the group's settings; then compacts once.
+// It is what an uninstalled app owes the workspace. It returns how many
+// people were forgotten.
+func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
+	n := 0
+	err := db.commit(func(tx *bolt.Tx) error {
+		ids := map[bot.PersonID]bool{}
+		gp := append([]byte(group), 0)
+		c := tx.Bucket(bucketGroups).Cursor()
+		for k, _ := c.Seek(gp); k != nil && bytes.HasPrefix(k, gp); k, _ = c.Next() {
+			ids[bot.PersonID(k[len(gp):])] = true
+		}
+		if prefix != "" {
+			c := tx.Bucket(bucketPeople).Cursor()
+			for k, _ := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, _ = c.Next() {
+				ids[bot.PersonID(k)] = true
+			}
+		}
+		for id := range ids {
+			if err := forget(tx, id); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return tx.Bucket(bucketGroupCfg).Delete([]byte(group))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: forget group: %w", err)
+	}
+	return n, db.Compact()
+}
+
+// forget deletes one person inside tx (see Forget).
+func forget(tx *bolt.Tx, id bot.PersonID) error {
+	p, err := getPerson(tx, id)
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		if !p.NextReminder.IsZero() {
+			if err := tx.Bucket(bucketDue).Delete(dueKey(p.NextReminder, id)); err != nil {
+				return err
+			}
+		}
+		if p.Group != "" {
+			if err := tx.Bucket(bucketGroups).Delete(groupKey(p.Group, id)); err != nil {
+				return err
+			}
+			if err := unlinkCoach(tx, p.Group, id); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.Bucket(bucketPeople).Delete([]byte(id)); err != nil {
+		return err
+	}
+	for _, b := range [][]byte{bucketCheckIns, bucketWins, bucketRatings} {
+		if err := deletePrefix(tx.Bucket(b), personPrefix(id)); err != nil {
+			return err
+		}
+	}
+	if err := tx.Bucket(bucketAddress).Delete([]byte(id)); err != nil {
+		return err
+	}
+	// Due entries are keyed time-first: drop any stray one for them.
+	if err := deleteWhere(tx.Bucket(bucketDue), func(k, _ []byte) bool { return len(k) > 8 && bot.PersonID(k[8:]) == id }); err != nil {
+		return err
+	}
+	mentions := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"to":"`+string(id)+`"`)) }
+	if err := deleteWhere(tx.Bucket(bucketOutbox), mentions); err != nil {
+		return err
+	}
+	return deleteWhere(tx.Bucket(bucketFailed), mentions)
 }
 
 // unlinkCoach clears the coach link of every member of group who named id.

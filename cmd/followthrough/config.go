@@ -41,6 +41,18 @@ type Config struct {
 		// APIURL points at another Discord (a local fake, for tests).
 		APIURL string `yaml:"api_url"`
 	} `yaml:"discord"`
+	Slack struct {
+		Enabled bool `yaml:"enabled"`
+		// Mode is socket (default) or http.
+		Mode string `yaml:"mode"`
+		// Command is the slash command named in the app's manifest.
+		Command string `yaml:"command"`
+		// Channel is the team channel id for public wins until an admin
+		// runs setup.
+		Channel string `yaml:"channel"`
+		// APIURL points at another Slack (a local fake, for tests).
+		APIURL string `yaml:"api_url"`
+	} `yaml:"slack"`
 	HTTP struct {
 		// Addr is where /healthz, /readyz and /metrics listen; empty: off.
 		Addr string `yaml:"addr"`
@@ -79,6 +91,8 @@ func defaultConfig() Config {
 	c.Shutdown.Timeout = Duration{10 * time.Second}
 	c.Backup.Every = Duration{6 * time.Hour}
 	c.Backup.Keep = 14
+	c.Slack.Mode = "socket"
+	c.Slack.Command = "/followthrough"
 	return c
 }
 
@@ -125,6 +139,11 @@ func parseConfig(b []byte, c *Config) error {
 		check("shutdown.timeout", c.Shutdown.Timeout.Duration >= time.Second && c.Shutdown.Timeout.Duration <= 5*time.Minute, "must be between 1s and 5m"),
 		check("discord.api_url", c.Discord.APIURL == "" || strings.HasPrefix(c.Discord.APIURL, "http://") || strings.HasPrefix(c.Discord.APIURL, "https://"), "must be an http(s) URL, or empty for the real Discord"),
 		check("discord.guilds", validIDs(c.Discord.Guilds), "guild ids are numbers (right-click the server → Copy Server ID)"),
+		check("slack.mode", oneOf(c.Slack.Mode, "socket", "http"), fmt.Sprintf("%q: use socket (no public URL needed) or http", c.Slack.Mode)),
+		check("slack.mode", !c.Slack.Enabled || c.Slack.Mode != "http" || c.HTTP.Addr != "", "http mode needs http.addr: Slack posts events to that listener (behind your HTTPS proxy)"),
+		check("slack.command", slashCommand.MatchString(c.Slack.Command), fmt.Sprintf("%q: a slash command is / and up to 31 lower-case letters, digits, - or _ (as in the app manifest)", c.Slack.Command)),
+		check("slack.channel", c.Slack.Channel == "" || slackChannel.MatchString(c.Slack.Channel), fmt.Sprintf("%q: use the channel's id, like C0123ABCD (channel details → About, at the bottom)", c.Slack.Channel)),
+		check("slack.api_url", c.Slack.APIURL == "" || strings.HasPrefix(c.Slack.APIURL, "http://") || strings.HasPrefix(c.Slack.APIURL, "https://"), "must be an http(s) URL, or empty for the real Slack"),
 	} {
 		if err != nil {
 			return err
@@ -197,6 +216,8 @@ func keyAt(n *yaml.Node, line int, prefix string) string {
 }
 
 var (
+	slashCommand = regexp.MustCompile(`^/[a-z0-9_-]{1,31}$`)
+	slackChannel = regexp.MustCompile(`^[CG][A-Z0-9]{4,}$`)
 	unknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type .+$`)
 	wrongType    = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
 )

@@ -96,6 +96,7 @@ func TestEndToEndDiscord(t *testing.T) {
 	if code, _ := get("/healthz"); code != 200 {
 		t.Errorf("/healthz = %d", code)
 	}
+	waitForLog(t, logs, "discord connected")
 	if code, body := get("/readyz"); code != 200 {
 		t.Errorf("/readyz = %d %s", code, body)
 	}
@@ -229,6 +230,7 @@ func waitForLog(t *testing.T, logs *syncBuffer, what string) string {
 				if _, rest, ok := strings.Cut(line, "addr="); ok {
 					return strings.Fields(rest)[0]
 				}
+				return line
 			}
 		}
 		logs.wait(100 * time.Millisecond)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"os/user"
@@ -24,6 +25,7 @@ import (
 
 	"followthrough/adapters/console"
 	"followthrough/adapters/discord"
+	"followthrough/adapters/slack"
 	"followthrough/bot"
 	"followthrough/prompts"
 	"followthrough/store"
@@ -293,8 +295,8 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !cfg.Discord.Enabled {
-		return fmt.Errorf("%s enables no chat platform: set discord.enabled: true (see the README's Discord section; Slack is not built yet). To talk to the bot in this terminal: followthrough chat --db %s", *configPath, cfg.Database)
+	if !cfg.Discord.Enabled && !cfg.Slack.Enabled {
+		return fmt.Errorf("%s enables no chat platform: set discord.enabled or slack.enabled to true (see the README's Discord and Slack sections). To talk to the bot in this terminal: followthrough chat --db %s", *configPath, cfg.Database)
 	}
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
 	if cfg.Backup.Dir != "" {
@@ -311,11 +313,8 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer a.db.Close()
-	db, engine, wake, queued := a.db, a.engine, a.wake, a.queued
-	adapter, err := discord.New(discord.Options{
-		Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
-		Engine: engine, Store: db, Log: log, Queued: queued, Reconnect: true, Metrics: m,
-	})
+	db, engine, wake := a.db, a.engine, a.wake
+	platforms, slackHTTP, err := buildPlatforms(cfg, a, m, log)
 	if err != nil {
 		return err
 	}
@@ -329,11 +328,13 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 	startHousekeeping(runCtx, db, log)
 	if cfg.HTTP.Addr != "" {
 		addr, err := serveHTTP(runCtx, cfg.HTTP.Addr, m, db, func() error {
-			if !adapter.Connected() {
-				return errors.New("discord: not connected")
+			for _, p := range platforms {
+				if !p.connected() {
+					return errors.New(p.name + ": not connected")
+				}
 			}
 			return nil
-		}, log)
+		}, slackHTTP, log)
 		if err != nil {
 			return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
 		}
@@ -343,7 +344,7 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		startBackups(runCtx, db, cfg.Backup.Dir, cfg.Backup.Every.Duration, cfg.Backup.Keep, log)
 	}
 	log.Info("followthrough running", "version", versionString(), "database", cfg.Database)
-	runErr := adapter.Run(runCtx)
+	runErr := runAll(runCtx, platforms)
 	cancel()
 	select {
 	case <-stopped:
@@ -357,12 +358,85 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
+// platform is one running chat platform.
+type platform struct {
+	name      string
+	run       func(context.Context) error
+	connected func() bool
+}
+
+// buildPlatforms makes the adapters the config enables, each with its
+// own wake-up channel for the outbox. Tokens come from the environment.
+func buildPlatforms(cfg Config, a *assembled, m *metrics, log *slog.Logger) ([]platform, http.Handler, error) {
+	var out []platform
+	var slackHTTP http.Handler
+	var delivery bot.DeliveryMetrics
+	if m != nil {
+		delivery = m
+	}
+	if cfg.Discord.Enabled {
+		d, err := discord.New(discord.Options{
+			Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
+			Engine: a.engine, Store: a.db, Log: log, Queued: a.subscribe(), Reconnect: true, Metrics: delivery,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, platform{"discord", d.Run, d.Connected})
+	}
+	if cfg.Slack.Enabled {
+		s, err := slack.New(slack.Options{
+			BotToken: os.Getenv("SLACK_BOT_TOKEN"), AppToken: os.Getenv("SLACK_APP_TOKEN"), SigningSecret: os.Getenv("SLACK_SIGNING_SECRET"),
+			Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, Channel: cfg.Slack.Channel,
+			Engine: a.engine, Store: a.db, Log: log, Queued: a.subscribe(), Metrics: delivery,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if cfg.Slack.Mode == slack.HTTP {
+			slackHTTP = s.Handler()
+		}
+		out = append(out, platform{"slack", s.Run, s.Connected})
+	}
+	return out, slackHTTP, nil
+}
+
+// runAll runs the platforms until ctx ends or one fails; a platform that
+// stops by itself without an error (Slack after an uninstall) leaves the
+// others running.
+func runAll(ctx context.Context, platforms []platform) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(platforms))
+	for _, p := range platforms {
+		go func() { errs <- p.run(ctx) }()
+	}
+	var first error
+	for range platforms {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
+}
+
 // assembled is the core every way of running shares: the store, the
 // engine on it, and the channels that wake the scheduler and senders.
 type assembled struct {
 	db           *store.DB
 	engine       *bot.Engine
 	wake, queued chan struct{}
+	// senders are more wake-up channels for the outbox, one per platform
+	// sender; made before the engine runs.
+	senders []chan struct{}
+}
+
+// subscribe gives a platform sender its own wake-up channel.
+func (a *assembled) subscribe() <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	a.senders = append(a.senders, ch)
+	return ch
 }
 
 // assemble opens the database, loads the words and builds the engine.
@@ -385,7 +459,12 @@ func assemble(dbPath string, cfg Config, clk bot.Clock, zone string, log *slog.L
 	a.engine, err = bot.New(bot.Config{
 		Store: db, Words: words, Clock: clk, Log: log, Grace: cfg.Reminders.Grace.Duration,
 		DefaultZone: zone, Metrics: m,
-		Queued:      func() { notify(a.queued) },
+		Queued: func() {
+			notify(a.queued)
+			for _, ch := range a.senders {
+				notify(ch)
+			}
+		},
 		Rescheduled: func() { notify(a.wake) },
 	})
 	if err != nil {

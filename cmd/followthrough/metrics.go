@@ -109,7 +109,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 // serveHTTP runs the health and metrics listener until ctx ends.
 // /healthz: the process answers. /readyz: the store answers and every
 // enabled platform is connected. /metrics: Prometheus.
-func serveHTTP(ctx context.Context, addr string, m *metrics, db *store.DB, ready func() error, log *slog.Logger) (string, error) {
+// slackHTTP, if set, serves Slack's HTTP mode under /slack/.
+func serveHTTP(ctx context.Context, addr string, m *metrics, db *store.DB, ready func() error, slackHTTP http.Handler, log *slog.Logger) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
@@ -127,6 +128,9 @@ func serveHTTP(ctx context.Context, addr string, m *metrics, db *store.DB, ready
 		}
 		w.Write([]byte("ready\n"))
 	})
+	if slackHTTP != nil {
+		mux.Handle("/slack/", slackHTTP)
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {

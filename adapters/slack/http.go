@@ -1,0 +1,132 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// maxBody is the largest request Slack sends us that we read.
+const maxBody = 1 << 20
+
+// Handler serves HTTP mode: the Events API at /slack/events, the slash
+// command at /slack/commands and interactivity at /slack/interactive.
+// Every request must carry a valid signature made with the signing
+// secret no more than 5 minutes ago; any other gets 401 and changes
+// nothing. Requests are handled before they are answered (a durable
+// commit takes milliseconds), so an answer means it was kept.
+func (a *Adapter) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/events", a.verified(a.serveEvents))
+	mux.HandleFunc("POST /slack/commands", a.verified(a.serveCommand))
+	mux.HandleFunc("POST /slack/interactive", a.verified(a.serveInteractive))
+	return mux
+}
+
+// verified reads the body and checks its signature before next sees it.
+func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if err := a.verify(r.Header, body); err != nil {
+			a.o.Log.Warn("slack: refused an unsigned or badly signed request", "path", r.URL.Path, "err", err)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			a.o.Log.Debug("slack: redelivery", "attempt", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		select {
+		case <-a.ready:
+		default:
+			// Not started yet: Slack retries events; commands get a word.
+			http.Error(w, "starting, try again in a moment", http.StatusServiceUnavailable)
+			return
+		}
+		next(w, r, body)
+	}
+}
+
+// verify checks Slack's signature: v0=HMAC-SHA256(secret, "v0:"+ts+":"+body),
+// compared in constant time, the timestamp within 5 minutes.
+func (a *Adapter) verify(h http.Header, body []byte) error {
+	if ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64); err != nil {
+		return errors.New("no timestamp")
+	} else if d := a.o.Now().Unix() - ts; d > 300 || d < -300 {
+		return slack.ErrExpiredTimestamp
+	}
+	sv, err := slack.NewSecretsVerifier(h, a.o.SigningSecret)
+	if err != nil {
+		return err
+	}
+	sv.Write(body)
+	return sv.Ensure()
+}
+
+func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byte) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// Signed, so from Slack: an event we do not take. Answer 200, or
+		// Slack sends it three more times.
+		a.o.Log.Debug("slack: event not understood", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if ev.Type == slackevents.URLVerification {
+		var ch slackevents.ChallengeResponse
+		_ = json.Unmarshal(body, &ch)
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, ch.Challenge)
+		return
+	}
+	a.onEvent(context.WithoutCancel(r.Context()), ev)
+	w.WriteHeader(http.StatusOK)
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	c := slack.SlashCommand{
+		TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
+		UserID: form.Get("user_id"), UserName: form.Get("user_name"), Command: form.Get("command"), Text: form.Get("text"),
+		ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"), APIAppID: form.Get("api_app_id"),
+	}
+	writeAck(w, a.onCommand(context.WithoutCancel(r.Context()), c))
+}
+
+func (a *Adapter) serveInteractive(w http.ResponseWriter, r *http.Request, body []byte) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	var ic slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
+		http.Error(w, "bad payload", http.StatusBadRequest)
+		return
+	}
+	writeAck(w, a.onInteraction(context.WithoutCancel(r.Context()), ic))
+}
+
+// writeAck answers 200 with an immediate response, if there is one.
+func writeAck(w http.ResponseWriter, ack any) {
+	if ack == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(ack)
+}

@@ -1,0 +1,349 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"followthrough/bot"
+)
+
+// Slack's limits on what the bot sends.
+const (
+	maxSection    = 3000 // characters in a section's text
+	maxSections   = 10   // sections per message (Slack allows 50 blocks)
+	maxButtonText = 75
+	maxActionID   = 255
+	maxFallback   = 300 // the notification text
+)
+
+// escape makes text safe to put in mrkdwn: Slack reads &, < and > as
+// control characters, so a win "<!channel> hi" would notify everyone.
+// Everything the bot sends goes through it: the wording mixes the
+// person's own words with ours, and ours never needs a control sequence.
+func escape(s string) string {
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// escapedLen is the length of escape(string(r)).
+func escapedLen(r rune) int {
+	switch r {
+	case '&':
+		return 5
+	case '<', '>':
+		return 4
+	}
+	return 1
+}
+
+// chunks cuts text into pieces whose escaped length is at most max, at a
+// line break or a space near the end where there is one, never inside a
+// character or an escape, and escapes them.
+func chunks(text string, max int) []string {
+	var out []string
+	runes := []rune(text)
+	for len(runes) > 0 {
+		n, size, lastBreak := 0, 0, -1
+		for n < len(runes) && size+escapedLen(runes[n]) <= max {
+			size += escapedLen(runes[n])
+			if runes[n] == '\n' || runes[n] == ' ' {
+				lastBreak = n
+			}
+			n++
+		}
+		if n < len(runes) && lastBreak > n/2 {
+			n = lastBreak + 1
+		}
+		piece := strings.Trim(string(runes[:n]), " \n")
+		if piece != "" {
+			out = append(out, escape(piece))
+		}
+		runes = runes[n:]
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
+}
+
+// mention matches Slack's control sequences in incoming text: user and
+// channel mentions, special mentions and links.
+var mention = regexp.MustCompile(`<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>`)
+
+// plainText turns a message as Slack delivers it into what the person
+// typed: links and mentions become their labels, entities are decoded.
+// The engine stores and echoes this; escape makes it safe again.
+func plainText(s string) string {
+	s = mention.ReplaceAllStringFunc(s, func(m string) string {
+		p := mention.FindStringSubmatch(m)
+		sigil, target, label := p[1], p[2], p[3]
+		switch {
+		case label != "" && sigil != "":
+			return sigil + label
+		case label != "":
+			return label
+		case sigil == "!":
+			// <!channel>, <!here>, <!subteam^ID>: keep the word only.
+			word, _, _ := strings.Cut(target, "^")
+			return "@" + word
+		default:
+			return sigil + target
+		}
+	})
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// actionID is what a button carries back: the question it answers, the
+// question's token and the value (at most 255 characters).
+func actionID(ask, token, value string) string {
+	id := "ft|" + ask + "|" + token + "|" + value
+	if len(id) > maxActionID {
+		id = id[:maxActionID]
+	}
+	return id
+}
+
+// parseActionID reads a button's action id.
+func parseActionID(id string) (ask, token, value string, ok bool) {
+	parts := strings.SplitN(id, "|", 4)
+	if len(parts) != 4 || parts[0] != "ft" {
+		return "", "", "", false
+	}
+	return parts[1], parts[2], parts[3], true
+}
+
+func trimRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+// message is one chat message: the fallback text for notifications and
+// the blocks.
+type message struct {
+	text   string
+	blocks []slack.Block
+}
+
+// messages renders a reply: its text in sections (split at Slack's
+// limits, ten to a message), the choices as buttons on the last one.
+func messages(r bot.Reply) []message {
+	parts := chunks(r.Text, maxSection)
+	var out []message
+	for len(parts) > 0 {
+		n := min(len(parts), maxSections)
+		m := message{text: fallback(parts[0])}
+		for _, p := range parts[:n] {
+			if p == "" {
+				continue
+			}
+			m.blocks = append(m.blocks, slack.NewSectionBlock(mrkdwn(p), nil, nil))
+		}
+		out = append(out, m)
+		parts = parts[n:]
+	}
+	if len(r.Choices) > 0 {
+		last := &out[len(out)-1]
+		last.blocks = append(last.blocks, buttons(r))
+	}
+	return out
+}
+
+// fallback is the notification text: the start of the (escaped) text.
+func fallback(escaped string) string {
+	if utf8.RuneCountInString(escaped) <= maxFallback {
+		return escaped
+	}
+	cut := []rune(escaped)[:maxFallback]
+	// Do not end inside an entity.
+	if i := strings.LastIndexByte(string(cut), '&'); i >= 0 && !strings.Contains(string(cut)[i:], ";") {
+		return string(cut)[:i] + "…"
+	}
+	return string(cut) + "…"
+}
+
+// buttons renders choices as one actions block (Slack wraps them).
+func buttons(r bot.Reply) *slack.ActionBlock {
+	var els []slack.BlockElement
+	for _, c := range r.Choices {
+		if len(els) == 25 {
+			break
+		}
+		b := slack.NewButtonBlockElement(actionID(r.Ask, r.Token, c.Value), c.Value, plain(trimRunes(c.Label, maxButtonText)))
+		if c.Value == "done" || c.Value == "yes" {
+			b.Style = slack.StylePrimary
+		}
+		els = append(els, b)
+	}
+	return slack.NewActionBlock("ft-choices", els...)
+}
+
+// Forms the bot opens in a modal.
+var forms = map[string]struct{ title, label, placeholder string }{
+	"goal":   {"Your goal", "What would you be doing differently?", "e.g. write 300 words of my thesis every weekday"},
+	"step":   {"Your next step", "The smallest next step", "Something that takes five minutes or less"},
+	"remind": {"Reminders", "When should I remind you?", "e.g. weekdays 7:30am, mon,wed,fri 18:00"},
+}
+
+// modal is the form for writing a goal, a step or a reminder time.
+// meta travels with it (the channel it was opened from).
+func modal(kind, meta string) slack.ModalViewRequest {
+	f := forms[kind]
+	input := slack.NewPlainTextInputBlockElement(plain(f.placeholder), "text")
+	input.Multiline = kind != "remind"
+	input.MaxLength = 1000
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: "ft-modal|" + kind, PrivateMetadata: meta,
+		Title: plain(f.title), Submit: plain("Save"), Close: plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("text", plain(f.label), nil, input)}},
+	}
+}
+
+// modalText reads the text a submitted modal carries.
+func modalText(v slack.View) string {
+	if v.State == nil {
+		return ""
+	}
+	var parts []string
+	for _, block := range v.State.Values {
+		for _, action := range block {
+			if action.Value != "" {
+				parts = append(parts, action.Value)
+			}
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// homeView is a person's App Home tab: goal, step, reminders, streak,
+// milestones and recent wins, with buttons to change the plan.
+func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
+	var blocks []slack.Block
+	add := func(b slack.Block) { blocks = append(blocks, b) }
+	add(slack.NewHeaderBlock(plain("Your plan")))
+	if !s.Known || s.Goal == "" {
+		add(slack.NewSectionBlock(mrkdwn("Hi! I'm your accountability partner: together we turn a goal into one small step, "+
+			"and I check in with you between sessions.\nOpen the *Messages* tab and say hello to start, or use `"+escape(command)+" help`."), nil, nil))
+		return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+	}
+	loc, err := time.LoadLocation(s.Zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	plan := "*Goal:* " + escape(s.Goal)
+	if s.Step != "" {
+		plan += "\n*Next step:* " + escape(s.Step)
+	}
+	if s.Anchor.Habit != "" {
+		plan += "\n*When:* " + escape(s.Anchor.Habit)
+	}
+	switch {
+	case s.Paused:
+		plan += "\n*Reminders:* paused"
+	case !s.NextReminder.IsZero():
+		plan += "\n*Next reminder:* " + s.NextReminder.In(loc).Format("Mon 2 Jan, 15:04") + " (" + escape(s.Zone) + ")"
+	default:
+		plan += "\n*Reminders:* none set"
+	}
+	add(slack.NewSectionBlock(mrkdwn(trimRunes(plan, maxSection)), nil, nil))
+	streak := fmt.Sprintf("*Streak:* %s", days(s.Streak))
+	if s.BestStreak > s.Streak {
+		streak += fmt.Sprintf(" (best %s)", days(s.BestStreak))
+	}
+	streak += fmt.Sprintf("   *Check-ins:* %d   *Wins:* %d", s.CheckIns, s.Wins)
+	add(slack.NewSectionBlock(mrkdwn(streak), nil, nil))
+	if len(s.Milestones) > 0 {
+		var b strings.Builder
+		b.WriteString("*Milestones*")
+		for i, m := range s.Milestones {
+			mark := "▫️"
+			if !m.Done.IsZero() {
+				mark = "✅"
+			}
+			fmt.Fprintf(&b, "\n%s %d. %s", mark, i+1, escape(trimRunes(m.Text, 200)))
+		}
+		add(slack.NewSectionBlock(mrkdwn(trimRunes(b.String(), maxSection)), nil, nil))
+	}
+	if len(s.RecentWins) > 0 {
+		var b strings.Builder
+		b.WriteString("*Recent wins* 🎉")
+		for _, w := range s.RecentWins {
+			fmt.Fprintf(&b, "\n• %s — %s", escape(trimRunes(w.Text, 200)), w.At.In(loc).Format("Mon 2 Jan"))
+		}
+		add(slack.NewSectionBlock(mrkdwn(trimRunes(b.String(), maxSection)), nil, nil))
+	}
+	add(slack.NewDividerBlock())
+	add(slack.NewActionBlock("ft-home",
+		homeButton("ft-cmd|checkin|done", "Done today ✓", slack.StylePrimary),
+		homeButton("ft-cmd|checkin|partly", "Partly", ""),
+		homeButton("ft-cmd|checkin|not yet", "Not yet", ""),
+		homeButton("ft-open|goal", "Change goal", ""),
+		homeButton("ft-open|step", "Change step", ""),
+		homeButton("ft-open|remind", "Reminder time", ""),
+	))
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+func homeButton(id, label string, style slack.Style) *slack.ButtonBlockElement {
+	b := slack.NewButtonBlockElement(id, id, plain(label))
+	b.Style = style
+	return b
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}
+
+// encodeReply packs what an answer to an interaction needs: its
+// response_url (valid 30 minutes, 5 uses) and when it was given.
+func encodeReply(responseURL string, at time.Time) string {
+	if responseURL == "" {
+		return ""
+	}
+	b, _ := json.Marshal([]string{responseURL, strconv.FormatInt(at.Unix(), 10)})
+	return string(b)
+}
+
+func decodeReply(s string) (responseURL string, at time.Time, ok bool) {
+	var parts []string
+	if json.Unmarshal([]byte(s), &parts) != nil || len(parts) != 2 {
+		return "", time.Time{}, false
+	}
+	sec, err := strconv.ParseInt(parts[1], 10, 64)
+	return parts[0], time.Unix(sec, 0), err == nil && parts[0] != ""
+}

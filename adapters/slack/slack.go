@@ -1,0 +1,590 @@
+// Package slack runs Follow Through on Slack through slack-go: each
+// person talks to the bot in its App Home messages tab and with one slash
+// command (/followthrough checkin …), answers check-ins with Block Kit
+// buttons and longer answers in modals, and sees their plan, streak and
+// wins on the App Home tab. Public wins go to the team's channel.
+//
+// Two connection modes: Socket Mode (the default: no public URL needed)
+// and HTTP, where Slack posts to endpoints on the bot's HTTP listener and
+// every request is checked against the signing secret. Both feed the same
+// dispatch: events are handled (a durable commit) and then acknowledged,
+// within Slack's 3 seconds; the answers follow from the outbox.
+//
+// Everything the bot posts is escaped for mrkdwn, so echoed text such as
+// "<!channel>" notifies nobody.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"followthrough/bot"
+)
+
+// Platform is Slack's name in person ids and the outbox.
+const Platform = "slack"
+
+// Engine is what the adapter needs from the conversation engine.
+type Engine interface {
+	Handle(ctx context.Context, ev bot.Event) ([]bot.Reply, error)
+	Snapshot(id bot.PersonID) (bot.Snapshot, error)
+}
+
+// Store is what the adapter needs from the store.
+type Store interface {
+	Pending(platform string, max int) ([]bot.Envelope, error)
+	Delivered(platform string, seqs ...uint64) error
+	GiveUp(env bot.Envelope, reason string, at time.Time) error
+	Address(id bot.PersonID) (bot.Address, error)
+	SetAddress(id bot.PersonID, a bot.Address) error
+	GroupSettings(group string) (bot.GroupSettings, error)
+	SetGroupSettings(group string, g bot.GroupSettings) error
+	Person(id bot.PersonID) (*bot.Person, bool, error)
+	ForgetGroup(group string, prefix bot.PersonID) (int, error)
+}
+
+// Modes of connection.
+const (
+	Socket = "socket"
+	HTTP   = "http"
+)
+
+// Options configure the adapter.
+type Options struct {
+	BotToken string // xoxb-…, from SLACK_BOT_TOKEN
+	AppToken string // xapp-…, from SLACK_APP_TOKEN (Socket Mode)
+	// SigningSecret checks HTTP-mode requests (SLACK_SIGNING_SECRET).
+	SigningSecret string
+	Mode          string // Socket (default) or HTTP
+	// APIURL points the client at another Slack (a local fake in tests),
+	// ending in "/api/"; empty for the real one.
+	APIURL string
+	// Command is the slash command as configured in the manifest.
+	Command string
+	// Channel is the team channel (an id like C0123) for public wins,
+	// until an admin picks one with "setup".
+	Channel string
+	Engine  Engine
+	Store   Store
+	Log     *slog.Logger
+	// Queued wakes the sender when replies were queued.
+	Queued <-chan struct{}
+	// PerChannel spaces posts to one conversation (default 1s, Slack's
+	// chat.postMessage limit); SendInterval spaces all posts (default
+	// 50ms).
+	PerChannel, SendInterval time.Duration
+	// Metrics, if set, counts deliveries and failures.
+	Metrics bot.DeliveryMetrics
+	// Now is the clock for signature windows and reply freshness
+	// (default time.Now).
+	Now func() time.Time
+}
+
+// Adapter is a running Slack connection.
+type Adapter struct {
+	o         Options
+	api       *slack.Client
+	team      string // the workspace, from auth.test
+	botUser   string
+	connected atomic.Bool
+	gone      atomic.Bool // uninstalled: handle nothing more
+	stop      context.CancelFunc
+	ready     chan struct{} // closed once auth.test has answered
+	users     sync.Map      // user id -> userInfo
+	homes     chan bot.PersonID
+	homeMu    sync.Mutex
+	homeDue   map[bot.PersonID]bool
+	paceMu    sync.Mutex
+	lastPost  map[string]time.Time
+}
+
+// userInfo is what users.info told about someone, kept for a day.
+type userInfo struct {
+	name, tz string
+	admin    bool
+	at       time.Time
+}
+
+// New checks the tokens' shapes and prepares a client; Run connects it.
+func New(o Options) (*Adapter, error) {
+	o.BotToken, o.AppToken, o.SigningSecret = strings.TrimSpace(o.BotToken), strings.TrimSpace(o.AppToken), strings.TrimSpace(o.SigningSecret)
+	if o.Mode == "" {
+		o.Mode = Socket
+	}
+	if err := checkTokens(o); err != nil {
+		return nil, err
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = bot.NoDeliveryMetrics{}
+	}
+	if o.Command == "" {
+		o.Command = "/followthrough"
+	}
+	if o.PerChannel <= 0 {
+		o.PerChannel = time.Second
+	}
+	if o.SendInterval <= 0 {
+		o.SendInterval = 50 * time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	opts := []slack.Option{slack.OptionAppLevelToken(o.AppToken)}
+	if o.APIURL != "" {
+		if !strings.HasSuffix(o.APIURL, "/") {
+			o.APIURL += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(o.APIURL))
+	}
+	return &Adapter{
+		o: o, api: slack.New(o.BotToken, opts...), ready: make(chan struct{}),
+		homes: make(chan bot.PersonID, 256), homeDue: map[bot.PersonID]bool{}, lastPost: map[string]time.Time{},
+	}, nil
+}
+
+// checkTokens catches the common mistakes before anything connects: a
+// missing token, or tokens in each other's variables.
+func checkTokens(o Options) error {
+	switch {
+	case o.Mode != Socket && o.Mode != HTTP:
+		return fmt.Errorf("slack: mode %q: use socket or http", o.Mode)
+	case o.BotToken == "":
+		return errors.New("slack: SLACK_BOT_TOKEN is empty: put the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page in the environment")
+	case strings.HasPrefix(o.BotToken, "xapp-"):
+		return errors.New("slack: SLACK_BOT_TOKEN holds the app-level token (xapp-…): that one goes in SLACK_APP_TOKEN; SLACK_BOT_TOKEN takes the Bot User OAuth Token (xoxb-…)")
+	case !strings.HasPrefix(o.BotToken, "xoxb-"):
+		return errors.New("slack: SLACK_BOT_TOKEN must start with xoxb- (the Bot User OAuth Token on the app's OAuth & Permissions page)")
+	}
+	if o.Mode == Socket {
+		switch {
+		case o.AppToken == "":
+			return errors.New("slack: SLACK_APP_TOKEN is empty: Socket Mode needs an app-level token (xapp-…) with the connections:write scope (Basic Information → App-Level Tokens), or set slack.mode: http")
+		case strings.HasPrefix(o.AppToken, "xoxb-"):
+			return errors.New("slack: SLACK_APP_TOKEN holds the bot token (xoxb-…): it takes the app-level token (xapp-…); the bot token goes in SLACK_BOT_TOKEN")
+		case !strings.HasPrefix(o.AppToken, "xapp-"):
+			return errors.New("slack: SLACK_APP_TOKEN must start with xapp- (an app-level token with connections:write, under Basic Information → App-Level Tokens)")
+		}
+	}
+	if o.Mode == HTTP && o.SigningSecret == "" {
+		return errors.New("slack: HTTP mode needs SLACK_SIGNING_SECRET (Basic Information → App Credentials → Signing Secret) to check that requests come from Slack")
+	}
+	return nil
+}
+
+// Connected reports whether the adapter can take events: in Socket Mode
+// the socket is up; in HTTP mode the token was accepted.
+func (a *Adapter) Connected() bool { return a.connected.Load() && !a.gone.Load() }
+
+// Run checks the token, connects (Socket Mode) and sends replies from the
+// outbox until ctx ends. In HTTP mode events arrive through Handler. Run
+// returns nil after an uninstall, once the workspace's data is deleted.
+func (a *Adapter) Run(ctx context.Context) error {
+	ctx, a.stop = context.WithCancel(ctx)
+	defer a.stop()
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		switch code := slackError(err); code {
+		case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired":
+			return fmt.Errorf("slack: Slack refused SLACK_BOT_TOKEN (%s): copy the Bot User OAuth Token (xoxb-…) again from OAuth & Permissions, and reinstall the app if it was removed", code)
+		}
+		return fmt.Errorf("slack: check the token: %w", err)
+	}
+	a.team, a.botUser = auth.TeamID, auth.UserID
+	close(a.ready)
+	a.o.Log.Info("slack: token accepted", "team", auth.TeamID, "bot_user", auth.UserID, "mode", a.o.Mode)
+	go a.homeLoop(ctx)
+	if a.o.Mode == HTTP {
+		a.connected.Store(true)
+		a.sendLoop(ctx)
+		return nil
+	}
+	sm := socketmode.New(a.api)
+	sockErr := make(chan error, 1)
+	go func() { sockErr <- sm.RunContext(ctx) }()
+	go a.sendLoop(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			<-sockErr
+			return nil
+		case err := <-sockErr:
+			if ctx.Err() != nil || a.gone.Load() {
+				return nil
+			}
+			return fmt.Errorf("slack: socket mode: %w", err)
+		case ev := <-sm.Events:
+			a.onSocketEvent(ctx, sm, ev)
+		}
+	}
+}
+
+// onSocketEvent handles one Socket Mode event: connection changes, and
+// requests, which are handled first and then acknowledged.
+func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event) {
+	switch ev.Type {
+	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
+		if !a.connected.Swap(true) {
+			a.o.Log.Info("slack: socket mode connected")
+		}
+		return
+	case socketmode.EventTypeDisconnect, socketmode.EventTypeConnecting:
+		a.connected.Store(false)
+		return
+	case socketmode.EventTypeInvalidAuth:
+		a.o.Log.Error("slack: Slack refused SLACK_APP_TOKEN (invalid_auth): create an app-level token with connections:write under Basic Information → App-Level Tokens")
+		a.stop()
+		return
+	case socketmode.EventTypeConnectionError:
+		a.connected.Store(false)
+		a.o.Log.Warn("slack: socket mode connection failed; retrying", "err", ev.Data)
+		return
+	}
+	if ev.Request == nil {
+		return
+	}
+	if ev.Request.RetryAttempt > 0 {
+		a.o.Log.Debug("slack: redelivery", "attempt", ev.Request.RetryAttempt, "reason", ev.Request.RetryReason)
+	}
+	var ack any
+	switch data := ev.Data.(type) {
+	case slackevents.EventsAPIEvent:
+		a.onEvent(ctx, data)
+	case slack.SlashCommand:
+		ack = a.onCommand(ctx, data)
+	case slack.InteractionCallback:
+		ack = a.onInteraction(ctx, data)
+	}
+	var err error
+	if ack != nil {
+		err = sm.AckCtx(ctx, ev.Request.EnvelopeID, ack)
+	} else {
+		err = sm.AckCtx(ctx, ev.Request.EnvelopeID, nil)
+	}
+	if err != nil && ctx.Err() == nil {
+		a.o.Log.Warn("slack: ack", "err", err)
+	}
+}
+
+// onEvent takes an Events API callback: a DM, the App Home being opened,
+// or the app being removed.
+func (a *Adapter) onEvent(ctx context.Context, e slackevents.EventsAPIEvent) {
+	if a.gone.Load() || e.Type != slackevents.CallbackEvent {
+		return
+	}
+	team := e.TeamID
+	if team == "" {
+		team = a.team
+	}
+	switch ev := e.InnerEvent.Data.(type) {
+	case *slackevents.MessageEvent:
+		// Only people's own new messages in the DM: not the bot's echo,
+		// not edits, joins or other subtypes.
+		if ev.ChannelType != slackevents.ChannelTypeIM || ev.BotID != "" || ev.SubType != "" || ev.User == "" || ev.User == a.botUser {
+			return
+		}
+		id := bot.NewPersonID(Platform, team, ev.User)
+		if err := a.rememberDM(id, ev.Channel); err != nil {
+			a.o.Log.Error("slack: remember DM channel", "err", err)
+		}
+		a.handle(ctx, bot.Event{ID: "slack:m:" + ev.Channel + ":" + ev.TimeStamp, Person: id, Text: plainText(ev.Text),
+			Place: bot.Place{Group: team, Channel: ev.Channel}}, ev.User)
+	case *slackevents.AppHomeOpenedEvent:
+		if ev.Tab == "home" {
+			a.refreshHome(bot.NewPersonID(Platform, team, ev.User))
+		}
+	case *slackevents.AppUninstalledEvent:
+		a.purge(team, "app_uninstalled")
+	case *slackevents.TokensRevokedEvent:
+		for _, u := range ev.Tokens.Bot {
+			if u == a.botUser {
+				a.purge(team, "tokens_revoked")
+				return
+			}
+		}
+	}
+}
+
+// rememberDM stores the DM channel a person wrote from, and that their DMs
+// work.
+func (a *Adapter) rememberDM(id bot.PersonID, channel string) error {
+	addr, err := a.o.Store.Address(id)
+	if err != nil {
+		return err
+	}
+	if addr.DM == channel && addr.Closed.IsZero() {
+		return nil
+	}
+	addr.DM, addr.Closed = channel, time.Time{}
+	return a.o.Store.SetAddress(id, addr)
+}
+
+// handle passes an event to the engine with what Slack knows about the
+// person (name, time zone), and queues their App Home for a refresh.
+func (a *Adapter) handle(ctx context.Context, ev bot.Event, user string) {
+	info := a.user(ctx, user)
+	ev.Name, ev.Zone = info.name, info.tz
+	replies, err := a.o.Engine.Handle(ctx, ev)
+	if err != nil {
+		a.o.Log.Error("slack: handle event", "err", err)
+		return
+	}
+	for _, r := range replies {
+		if r.Direct {
+			a.deliverDirect(r)
+		}
+	}
+	// After "forget" too: the home then shows nothing of them.
+	a.refreshHome(ev.Person)
+}
+
+// user looks someone up with users.info, at first contact and then once a
+// day; a failure leaves the name and zone unknown rather than waiting.
+func (a *Adapter) user(ctx context.Context, id string) userInfo {
+	if v, ok := a.users.Load(id); ok && a.o.Now().Sub(v.(userInfo).at) < 24*time.Hour {
+		return v.(userInfo)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+	defer cancel()
+	u, err := a.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		a.o.Log.Warn("slack: users.info", "user", id, "err", err)
+		if v, ok := a.users.Load(id); ok {
+			return v.(userInfo)
+		}
+		return userInfo{}
+	}
+	name := u.Profile.DisplayName
+	if name == "" {
+		name = u.RealName
+	}
+	if name == "" {
+		name = u.Name
+	}
+	info := userInfo{name: name, tz: u.TZ, admin: u.IsAdmin || u.IsOwner, at: a.o.Now()}
+	a.users.Store(id, info)
+	return info
+}
+
+// onCommand takes the slash command: "/followthrough checkin done". It
+// answers at once with the ack only for what needs no engine (setup, a
+// form); everything else is answered from the outbox.
+func (a *Adapter) onCommand(ctx context.Context, c slack.SlashCommand) any {
+	if a.gone.Load() {
+		return nil
+	}
+	team := c.TeamID
+	if team == "" {
+		team = a.team
+	}
+	text := strings.TrimSpace(plainText(c.Text))
+	sub, args, _ := strings.Cut(text, " ")
+	sub, args = strings.ToLower(strings.TrimPrefix(sub, "/")), strings.TrimSpace(args)
+	if sub == "" {
+		sub = "help"
+	}
+	id := bot.NewPersonID(Platform, team, c.UserID)
+	switch {
+	case sub == "setup":
+		return ephemeral(a.setup(ctx, team, c, args))
+	case forms[sub].title != "" && args == "":
+		if _, err := a.api.OpenViewContext(ctx, c.TriggerID, modal(sub, c.ChannelID)); err != nil {
+			a.o.Log.Warn("slack: open form", "err", err)
+			return ephemeral("I couldn't open the form just now. You can also write it after the command: `" + a.o.Command + " " + sub + " …`")
+		}
+		return nil
+	}
+	ev := bot.Event{ID: "slack:t:" + c.TriggerID, Person: id, Command: sub, Text: args,
+		Place: bot.Place{Group: team, Channel: c.ChannelID, Reply: encodeReply(c.ResponseURL, a.o.Now())}}
+	if !isCommand(sub) {
+		// "/followthrough I did it": conversation, not a command.
+		ev.Command, ev.Text = "", text
+	}
+	a.handle(ctx, ev, c.UserID)
+	return nil
+}
+
+func isCommand(name string) bool {
+	for _, c := range bot.CommandNames {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ephemeral is an immediate answer only the person sees.
+func ephemeral(text string) map[string]any {
+	return map[string]any{"response_type": "ephemeral", "text": escape(text)}
+}
+
+// setup stores the team's channel for public wins; workspace admins and
+// owners only.
+func (a *Adapter) setup(ctx context.Context, team string, c slack.SlashCommand, args string) string {
+	if !a.user(ctx, c.UserID).admin {
+		return "Only workspace admins can run setup. Ask one to run " + a.o.Command + " setup #channel."
+	}
+	channel := ""
+	if m := channelRef.FindStringSubmatch(c.Text); m != nil {
+		channel = m[1]
+	} else if args == "" && !strings.HasPrefix(c.ChannelID, "D") {
+		channel = c.ChannelID
+	}
+	if channel == "" {
+		return "Name the team channel for public wins: " + a.o.Command + " setup #channel (or run it in that channel)."
+	}
+	if err := a.o.Store.SetGroupSettings(team, bot.GroupSettings{Channel: channel, By: c.UserID, At: a.o.Now()}); err != nil {
+		a.o.Log.Error("slack: setup", "err", err)
+		return "Sorry — I couldn't save that. Please try again."
+	}
+	return "Done: public wins and the weekly group view will be posted in that channel. Invite me there if I'm not in it yet: /invite @Follow Through"
+}
+
+// channelRef is a channel as Slack escapes it in a command's text.
+var channelRef = regexp.MustCompile(`<#(C[A-Z0-9]+|G[A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// onInteraction takes a button press or a submitted form.
+func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallback) any {
+	if a.gone.Load() {
+		return nil
+	}
+	team := ic.Team.ID
+	if team == "" {
+		team = ic.User.TeamID
+	}
+	if team == "" {
+		team = a.team
+	}
+	id := bot.NewPersonID(Platform, team, ic.User.ID)
+	evID := "slack:t:" + ic.TriggerID
+	if ic.TriggerID == "" {
+		evID = "slack:a:" + ic.User.ID + ":" + ic.ActionTs
+	}
+	switch ic.Type {
+	case slack.InteractionTypeBlockActions:
+		for _, act := range ic.ActionCallback.BlockActions {
+			ev := bot.Event{ID: evID, Person: id,
+				Place: bot.Place{Group: team, Channel: ic.Channel.ID, Reply: encodeReply(ic.ResponseURL, a.o.Now())}}
+			if kind, ok := strings.CutPrefix(act.ActionID, "ft-open|"); ok && forms[kind].title != "" {
+				if _, err := a.api.OpenViewContext(ctx, ic.TriggerID, modal(kind, "")); err != nil {
+					a.o.Log.Warn("slack: open form", "err", err)
+				}
+				continue
+			}
+			if rest, ok := strings.CutPrefix(act.ActionID, "ft-cmd|"); ok {
+				ev.Command, ev.Text, _ = strings.Cut(rest, "|")
+			} else if ask, token, value, ok := parseActionID(act.ActionID); ok {
+				ev.Action, ev.Token, ev.Text = ask, token, value
+			} else {
+				continue
+			}
+			a.handle(ctx, ev, ic.User.ID)
+		}
+	case slack.InteractionTypeViewSubmission:
+		kind, ok := strings.CutPrefix(ic.View.CallbackID, "ft-modal|")
+		if !ok || forms[kind].title == "" {
+			return nil
+		}
+		text := strings.TrimSpace(modalText(ic.View))
+		if text == "" {
+			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": "Please write something here."}}
+		}
+		a.handle(ctx, bot.Event{ID: evID, Person: id, Command: kind, Text: text,
+			Place: bot.Place{Group: team, Channel: ic.View.PrivateMetadata}}, ic.User.ID)
+	}
+	return nil
+}
+
+// purge deletes everything about a workspace that removed the app, and
+// stops: Slack will send nothing more, and the tokens no longer work.
+func (a *Adapter) purge(team, why string) {
+	if a.gone.Swap(true) {
+		return
+	}
+	n, err := a.o.Store.ForgetGroup(team, bot.NewPersonID(Platform, team, ""))
+	if err != nil {
+		a.o.Log.Error("slack: delete the workspace's data after "+why, "team", team, "err", err)
+	} else {
+		a.o.Log.Warn("slack: the app was removed from the workspace ("+why+"); its data is deleted", "team", team, "people", n)
+	}
+	if a.stop != nil {
+		a.stop()
+	}
+}
+
+// refreshHome asks for a person's App Home to be published again, once,
+// whatever number of events asked for it meanwhile.
+func (a *Adapter) refreshHome(id bot.PersonID) {
+	a.homeMu.Lock()
+	defer a.homeMu.Unlock()
+	if a.homeDue[id] {
+		return
+	}
+	select {
+	case a.homes <- id:
+		a.homeDue[id] = true
+	default: // busy: the next event refreshes it
+	}
+}
+
+// homeLoop publishes App Home views, one at a time.
+func (a *Adapter) homeLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case id := <-a.homes:
+			a.homeMu.Lock()
+			delete(a.homeDue, id)
+			a.homeMu.Unlock()
+			if a.gone.Load() {
+				continue
+			}
+			if err := a.publishHome(ctx, id); err != nil && ctx.Err() == nil {
+				a.o.Log.Warn("slack: publish App Home", "person", id, "err", err)
+			}
+		}
+	}
+}
+
+func (a *Adapter) publishHome(ctx context.Context, id bot.PersonID) error {
+	snap, err := a.o.Engine.Snapshot(id)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err = a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userOf(id), View: homeView(snap, a.o.Command)})
+	return err
+}
+
+// userOf is the Slack user id in a person id (slack:TEAM:USER).
+func userOf(id bot.PersonID) string {
+	s := string(id)
+	return s[strings.LastIndexByte(s, ':')+1:]
+}
+
+// slackError is the error code of a failed Web API call ("" if none).
+func slackError(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
+}
