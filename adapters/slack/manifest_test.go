@@ -36,7 +36,7 @@ func TestManifestsMatchSlackSchema(t *testing.T) {
 	})
 	const base = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/"
 	for url, file := range map[string]string{
-		"file:///manifest.schema.json":    "slack-manifest.schema.json",
+		"file:///manifest.schema.json":      "slack-manifest.schema.json",
 		base + "manifest.schema.1.0.0.json": "slack-manifest.schema.1.0.0.json",
 		base + "manifest.schema.2.0.0.json": "slack-manifest.schema.2.0.0.json",
 	} {
