@@ -16,6 +16,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -105,6 +107,7 @@ type Adapter struct {
 	homes     chan bot.PersonID
 	homeMu    sync.Mutex
 	homeDue   map[bot.PersonID]bool
+	shown     map[bot.PersonID][32]byte // hash of the home last published
 	paceMu    sync.Mutex
 	lastPost  map[string]time.Time
 }
@@ -152,7 +155,7 @@ func New(o Options) (*Adapter, error) {
 	}
 	return &Adapter{
 		o: o, api: slack.New(o.BotToken, opts...), ready: make(chan struct{}),
-		homes: make(chan bot.PersonID, 256), homeDue: map[bot.PersonID]bool{}, lastPost: map[string]time.Time{},
+		homes: make(chan bot.PersonID, 256), homeDue: map[bot.PersonID]bool{}, shown: map[bot.PersonID][32]byte{}, lastPost: map[string]time.Time{},
 	}, nil
 }
 
@@ -307,7 +310,11 @@ func (a *Adapter) onEvent(ctx context.Context, e slackevents.EventsAPIEvent) {
 			Place: bot.Place{Group: team, Channel: ev.Channel}}, ev.User)
 	case *slackevents.AppHomeOpenedEvent:
 		if ev.Tab == "home" {
-			a.refreshHome(bot.NewPersonID(Platform, team, ev.User))
+			id := bot.NewPersonID(Platform, team, ev.User)
+			a.homeMu.Lock()
+			delete(a.shown, id) // publish even if unchanged
+			a.homeMu.Unlock()
+			a.refreshHome(id)
 		}
 	case *slackevents.AppUninstalledEvent:
 		a.purge(team, "app_uninstalled")
@@ -568,10 +575,26 @@ func (a *Adapter) publishHome(ctx context.Context, id bot.PersonID) error {
 	if err != nil {
 		return err
 	}
+	view := homeView(snap, a.o.Command)
+	b, _ := json.Marshal(view)
+	sum := sha256.Sum256(b)
+	a.homeMu.Lock()
+	same := a.shown[id] == sum
+	a.homeMu.Unlock()
+	if same {
+		// Most turns (a question answered mid-flow) change nothing the
+		// home shows: views.publish is rate limited per workspace.
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err = a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userOf(id), View: homeView(snap, a.o.Command)})
-	return err
+	if _, err = a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userOf(id), View: view}); err != nil {
+		return err
+	}
+	a.homeMu.Lock()
+	a.shown[id] = sum
+	a.homeMu.Unlock()
+	return nil
 }
 
 // userOf is the Slack user id in a person id (slack:TEAM:USER).
