@@ -25,16 +25,16 @@ func TestEscapeNeutralisesSlackControlSequences(t *testing.T) {
 
 func TestPlainTextReadsWhatThePersonTyped(t *testing.T) {
 	for in, want := range map[string]string{
-		"I shipped it &amp; told <@U42|ana>":       "I shipped it & told @ana",
-		"see <https://example.com|the doc>":        "see the doc",
-		"see <https://example.com>":                "see https://example.com",
-		"<!channel> look":                          "@channel look",
-		"<!subteam^S123> too":                      "@subteam too",
-		"in <#C123|general>":                       "in #general",
-		"1 &lt; 2 &gt; 0":                          "1 < 2 > 0",
-		"no markup at all, 日本語":                     "no markup at all, 日本語",
-		"<@U42>":                                   "@U42",
-		"broken < bracket":                         "broken < bracket",
+		"I shipped it &amp; told <@U42|ana>":      "I shipped it & told @ana",
+		"see <https://example.com|the doc>":       "see the doc",
+		"see <https://example.com>":               "see https://example.com",
+		"<!channel> look":                         "@channel look",
+		"<!subteam^S123> too":                     "@subteam too",
+		"in <#C123|general>":                      "in #general",
+		"1 &lt; 2 &gt; 0":                         "1 < 2 > 0",
+		"no markup at all, 日本語":                   "no markup at all, 日本語",
+		"<@U42>":                                  "@U42",
+		"broken < bracket":                        "broken < bracket",
 		"&amp;lt;!channel&amp;gt; stays harmless": "&lt;!channel&gt; stays harmless",
 	} {
 		if got := plainText(in); got != want {
