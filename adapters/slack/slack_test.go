@@ -524,3 +524,61 @@ func TestUninstallDeletesTheWorkspace(t *testing.T) {
 		t.Error("still reports connected")
 	}
 }
+
+func TestPostsArePacedPerConversationWithoutHoldingOthers(t *testing.T) {
+	const pace = 300 * time.Millisecond
+	r := start(t, slack.Socket, func(o *slack.Options) { o.PerChannel = pace })
+	var mu sync.Mutex
+	at := map[string][]time.Time{}
+	r.fake.Fail = func(c slacktest.Call) *slacktest.Failure {
+		if c.Method == "chat.postMessage" {
+			mu.Lock()
+			at[c.Params["channel"]] = append(at[c.Params["channel"]], time.Now())
+			mu.Unlock()
+		}
+		return nil
+	}
+	// Three messages from Ana at once, then one from Ben.
+	for _, text := range []string{"hi", "skip", "Write 300 words every weekday"} {
+		r.fake.DM(t, "UANA", text)
+	}
+	r.fake.DM(t, "UBEN", "hi")
+	calls := r.fake.WaitFor(t, wait, "three answers to Ana and one to Ben", func(calls []slacktest.Call) bool {
+		return len(postsTo(calls, "DUANA")) == 3 && len(postsTo(calls, "DUBEN")) == 1
+	})
+	ana := postsTo(calls, "DUANA")
+	for i, want := range []string{"what brought you here", "What's the goal", "checkpoints"} {
+		if !strings.Contains(textOf(ana[i]), want) {
+			t.Errorf("answer %d to Ana = %q; want %q (in order)", i+1, textOf(ana[i]), want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	times := at["DUANA"]
+	for i := 1; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < pace {
+			t.Errorf("posts %d and %d to one conversation %v apart; want at least %v", i, i+1, gap, pace)
+		}
+	}
+	if ben := at["DUBEN"]; len(ben) != 1 || !ben[0].Before(times[2]) {
+		t.Errorf("Ben's answer waited behind Ana's paced ones: ben %v, ana %v", ben, times)
+	}
+}
+
+func TestRevokedBotTokenDeletesTheWorkspace(t *testing.T) {
+	r := start(t, slack.Socket)
+	r.say(t, "UANA", "hi", "what brought you here")
+	// Someone else's token revoked: nothing happens.
+	r.fake.EventCallback(t, map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"oauth": []string{"UANA"}, "bot": []string{}}}, 0, "")
+	r.say(t, "UANA", "skip", "What's the goal")
+	r.fake.EventCallback(t, map[string]any{"type": "tokens_revoked", "tokens": map[string]any{"oauth": []string{}, "bot": []string{r.fake.BotUserID}}}, 0, "")
+	select {
+	case err := <-r.done:
+		r.done <- err
+	case <-time.After(wait):
+		t.Fatal("Run did not stop after the bot token was revoked")
+	}
+	if _, ok, _ := r.db.Person(bot.NewPersonID("slack", "T0001", "UANA")); ok {
+		t.Error("the person survived the revocation")
+	}
+}
