@@ -192,6 +192,10 @@ func checkTokens(o Options) error {
 // the socket is up; in HTTP mode the token was accepted.
 func (a *Adapter) Connected() bool { return a.connected.Load() && !a.gone.Load() }
 
+// Started is closed once Slack accepted the bot token and events can be
+// handled.
+func (a *Adapter) Started() <-chan struct{} { return a.ready }
+
 // Run checks the token, connects (Socket Mode) and sends replies from the
 // outbox until ctx ends. In HTTP mode events arrive through Handler. Run
 // returns nil after an uninstall, once the workspace's data is deleted.

@@ -77,10 +77,13 @@ func start(t *testing.T, mode string, tweak ...func(*slack.Options)) *rig {
 		}
 		db.Close()
 	})
+	select {
+	case <-a.Started():
+	case <-time.After(wait):
+		t.Fatal("the adapter did not start")
+	}
 	if mode == slack.Socket {
 		fake.WaitConnections(t, 1, wait)
-	} else {
-		fake.WaitFor(t, wait, "auth.test", func(calls []slacktest.Call) bool { return len(calls) > 0 })
 	}
 	return r
 }
