@@ -127,6 +127,9 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 		p.Flow.Token = openToken
 	}
 	t.replies[len(t.replies)-1].Late = late > time.Minute
+	for i := range t.replies {
+		t.replies[i].Reminder = true
+	}
 	t.reschedule()
 	if gap := quietGap(p.Unanswered); gap > 0 {
 		if sched, err := e.crons.Parse(s.Cron); err == nil {

@@ -240,6 +240,10 @@ type Reply struct {
 	At time.Time `json:"at"`
 	// Late marks a reminder sent after downtime, within the grace window.
 	Late bool `json:"late,omitempty"`
+	// Reminder marks what the scheduler sent at a due time: a sender
+	// drops it once it is older than the grace window, since it would
+	// arrive at the wrong time.
+	Reminder bool `json:"reminder,omitempty"`
 	// Place is where the conversation happened, when it was a channel.
 	Place Place `json:"place,omitempty"`
 }

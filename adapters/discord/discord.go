@@ -74,9 +74,13 @@ type Options struct {
 	// Reconnect makes the gateway reconnect after network errors (on in
 	// production; tests turn it off so a closed fake does not loop).
 	Reconnect bool
-	// SendInterval spaces proactive sends (default 25ms: 40/s, below
-	// Discord's global 50/s).
-	SendInterval time.Duration
+	// Rate bounds proactive sends per second (default 40, below
+	// Discord's global 50/s); PerChannel spaces sends to one
+	// conversation (default none: Discord's 429s say when).
+	Rate       float64
+	PerChannel time.Duration
+	// Grace drops queued reminders older than this (reminders.grace).
+	Grace time.Duration
 	// Metrics, if set, counts deliveries and failures.
 	Metrics bot.DeliveryMetrics
 }
@@ -102,8 +106,8 @@ func New(o Options) (*Adapter, error) {
 	if o.Metrics == nil {
 		o.Metrics = bot.NoDeliveryMetrics{}
 	}
-	if o.SendInterval <= 0 {
-		o.SendInterval = 25 * time.Millisecond
+	if o.Rate <= 0 {
+		o.Rate = 40
 	}
 	s, err := discordgo.New("Bot " + strings.TrimPrefix(strings.TrimSpace(o.Token), "Bot "))
 	if err != nil {

@@ -50,7 +50,7 @@ func start(t *testing.T, reconnect bool) *rig {
 		t.Fatal(err)
 	}
 	a, err := discord.New(discord.Options{Token: token, APIURL: fake.URL, Engine: engine, Store: db, Queued: queued,
-		Reconnect: reconnect, SendInterval: time.Millisecond})
+		Reconnect: reconnect, Rate: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

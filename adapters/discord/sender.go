@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"followthrough/adapters/internal/outbox"
 	"followthrough/bot"
 )
 
@@ -19,106 +19,30 @@ import (
 // Discord allows 15 minutes.
 const followupWindow = 14 * time.Minute
 
-// permanent is a refusal that retrying cannot fix; kind names it for
-// metrics (dms_closed, forbidden, not_found, invalid, no_channel).
-type permanent struct{ kind, reason string }
+type (
+	permanent  = outbox.Permanent
+	retryLater = outbox.RetryLater
+)
 
-func (p permanent) Error() string { return p.reason }
-
-// retryLater is a failure worth retrying after a wait. A rate limit says
-// how long; other failures back off exponentially.
-type retryLater struct {
-	after       time.Duration
-	rateLimited bool
-	err         error
-}
-
-func (r retryLater) Error() string { return fmt.Sprintf("retry in %v: %v", r.after, r.err) }
-
-// sendLoop delivers the outbox until ctx ends: in order, a reply leaving
-// the outbox only when Discord accepted it or refused it for good.
+// sendLoop delivers the outbox until ctx ends (see package outbox): in
+// order per conversation, paced below Discord's global limit, a reply
+// leaving the outbox only when Discord accepted it or refused it for good.
 func (a *Adapter) sendLoop(ctx context.Context) {
-	backoff := time.Duration(0)
-	for {
-		wait := time.Second
-		if backoff > 0 {
-			wait = backoff
-		}
-		if err := a.drain(ctx); err != nil {
-			var later retryLater
-			switch {
-			case errors.As(err, &later) && later.rateLimited:
-				// Discord said how long: wait exactly that.
-				wait = later.after
-				a.o.Log.Info("discord: rate limited", "retry_after", wait)
-			case errors.As(err, &later):
-				// Server or network trouble: back off, with jitter, up
-				// to a minute.
-				backoff = min(2*backoff+time.Second, 60*time.Second)
-				wait = backoff + time.Duration(rand.Int64N(int64(backoff/4)+1))
-				a.o.Log.Warn("discord: delivery will be retried", "in", wait, "err", later.err)
-			default:
-				a.o.Log.Error("discord: outbox", "err", err)
-			}
-		} else {
-			backoff = 0
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-a.o.Queued:
-			timer.Stop()
-		case <-timer.C:
-		}
+	l := &outbox.Loop{
+		Platform: Platform, Store: a.o.Store, Deliver: a.deliver, Key: conversation,
+		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace,
+		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log,
 	}
+	l.Run(ctx)
 }
 
-// drain sends what is pending, stopping at the first reply that must be
-// retried so that each conversation keeps its order.
-func (a *Adapter) drain(ctx context.Context) error {
-	for {
-		batch, err := a.o.Store.Pending(Platform, 50)
-		if err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			return nil
-		}
-		for _, env := range batch {
-			if ctx.Err() != nil {
-				return nil
-			}
-			err := a.deliver(ctx, env)
-			var p permanent
-			switch {
-			case err == nil:
-				a.o.Metrics.Sent(Platform)
-				if err := a.o.Store.Delivered(Platform, env.Seq); err != nil {
-					return err
-				}
-			case errors.As(err, &p):
-				a.o.Metrics.Failed(Platform, p.kind)
-				a.o.Log.Warn("discord: reply undeliverable", "to", env.Reply.To, "reason", p.reason)
-				if err := a.o.Store.GiveUp(env, p.reason, time.Now()); err != nil {
-					return err
-				}
-			default:
-				kind := "retry"
-				if later := (retryLater{}); errors.As(err, &later) && later.rateLimited {
-					kind = "rate_limited"
-				}
-				a.o.Metrics.Failed(Platform, kind)
-				return err
-			}
-			select { // pace proactive sends below the global limit
-			case <-ctx.Done():
-				return nil
-			case <-time.After(a.o.SendInterval):
-			}
-		}
+// conversation names the stream a reply belongs to: the group channel,
+// or the person.
+func conversation(r bot.Reply) string {
+	if r.Visibility == bot.Group {
+		return "g:" + r.Place.Group
 	}
+	return "p:" + string(r.To)
 }
 
 // deliver sends one reply: as a follow-up to the interaction it answers,
@@ -133,7 +57,7 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 			return err
 		}
 		if g.Channel == "" {
-			return permanent{"no_channel", "group has no channel: a server admin runs /setup"}
+			return permanent{Kind: "no_channel", Reason: "group has no channel: a server admin runs /setup"}
 		}
 		return a.sendAll(g.Channel, r, opts)
 	case r.Place.Reply != "":
@@ -164,7 +88,7 @@ func (a *Adapter) dm(ctx context.Context, env bot.Envelope, opts []discordgo.Req
 		return err
 	}
 	if !addr.Closed.IsZero() {
-		return permanent{"dms_closed", "DMs closed: not retried until the person writes again"}
+		return permanent{Kind: "dms_closed", Reason: "DMs closed: not retried until the person writes again"}
 	}
 	if addr.DM == "" {
 		userID := strings.TrimPrefix(string(id), Platform+":")
@@ -179,7 +103,7 @@ func (a *Adapter) dm(ctx context.Context, env bot.Envelope, opts []discordgo.Req
 	}
 	err = a.sendAll(addr.DM, env.Reply, opts)
 	var p permanent
-	if errors.As(err, &p) && strings.HasPrefix(p.reason, "DMs closed") {
+	if errors.As(err, &p) && strings.HasPrefix(p.Reason, "DMs closed") {
 		addr.Closed = time.Now()
 		if err := a.o.Store.SetAddress(id, addr); err != nil {
 			return err
@@ -235,9 +159,9 @@ func classify(err error) error {
 	if !errors.As(err, &re) || re.Response == nil {
 		var rl *discordgo.RateLimitError
 		if errors.As(err, &rl) {
-			return retryLater{after: rl.RetryAfter, rateLimited: true, err: err}
+			return retryLater{After: rl.RetryAfter, RateLimited: true, Err: err}
 		}
-		return retryLater{after: time.Second, err: err}
+		return retryLater{After: time.Second, Err: err}
 	}
 	code := 0
 	if re.Message != nil {
@@ -245,21 +169,21 @@ func classify(err error) error {
 	}
 	switch status := re.Response.StatusCode; {
 	case code == discordgo.ErrCodeCannotSendMessagesToThisUser:
-		return permanent{"dms_closed", "DMs closed (50007)"}
+		return permanent{Kind: "dms_closed", Reason: "DMs closed (50007)"}
 	case status == http.StatusTooManyRequests:
 		var body struct {
 			RetryAfter float64 `json:"retry_after"`
 		}
 		_ = json.Unmarshal(re.ResponseBody, &body)
-		return retryLater{after: time.Duration(body.RetryAfter*float64(time.Second)) + 10*time.Millisecond, rateLimited: true, err: err}
+		return retryLater{After: time.Duration(body.RetryAfter*float64(time.Second)) + 10*time.Millisecond, RateLimited: true, Err: err}
 	case status == http.StatusForbidden:
-		return permanent{"forbidden", fmt.Sprintf("forbidden (403, code %d)", code)}
+		return permanent{Kind: "forbidden", Reason: fmt.Sprintf("forbidden (403, code %d)", code)}
 	case status == http.StatusNotFound:
-		return permanent{"not_found", fmt.Sprintf("unknown channel or interaction (404, code %d)", code)}
+		return permanent{Kind: "not_found", Reason: fmt.Sprintf("unknown channel or interaction (404, code %d)", code)}
 	case status == http.StatusBadRequest:
-		return permanent{"invalid", fmt.Sprintf("rejected as invalid (400, code %d)", code)}
+		return permanent{Kind: "invalid", Reason: fmt.Sprintf("rejected as invalid (400, code %d)", code)}
 	}
-	return retryLater{after: time.Second, err: err}
+	return retryLater{After: time.Second, Err: err}
 }
 
 // deliverDirect sends a reply that is not in the outbox: as a follow-up

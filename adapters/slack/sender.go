@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"followthrough/adapters/internal/outbox"
 	"followthrough/bot"
 )
 
@@ -19,57 +19,21 @@ import (
 // allows 30 minutes (and 5 uses).
 const replyWindow = 25 * time.Minute
 
-// permanent is a refusal that retrying cannot fix; kind names it for
-// metrics (Slack's error code, or not_found, no_channel).
-type permanent struct{ kind, reason string }
+type (
+	permanent  = outbox.Permanent
+	retryLater = outbox.RetryLater
+)
 
-func (p permanent) Error() string { return p.reason }
-
-// retryLater is a failure worth retrying after a wait. A rate limit says
-// how long; other failures back off exponentially.
-type retryLater struct {
-	after       time.Duration
-	rateLimited bool
-	err         error
-}
-
-func (r retryLater) Error() string { return fmt.Sprintf("retry in %v: %v", r.after, r.err) }
-
-// sendLoop delivers the outbox until ctx ends: in order per
-// conversation, a reply leaving the outbox only when Slack accepted it or
-// refused it for good.
+// sendLoop delivers the outbox until ctx ends (see package outbox): in
+// order per conversation, paced, a reply leaving the outbox only when
+// Slack accepted it or refused it for good.
 func (a *Adapter) sendLoop(ctx context.Context) {
-	backoff := time.Duration(0)
-	for {
-		wait, err := a.drain(ctx)
-		if wait <= 0 {
-			wait = time.Second
-		}
-		var later retryLater
-		switch {
-		case err == nil:
-			backoff = 0
-		case errors.As(err, &later) && later.rateLimited:
-			// Slack said how long: the message stays queued until then.
-			wait = max(later.after, 100*time.Millisecond)
-			a.o.Log.Info("slack: rate limited", "retry_after", wait)
-		case errors.As(err, &later):
-			backoff = min(2*backoff+time.Second, 60*time.Second)
-			wait = backoff + time.Duration(rand.Int64N(int64(backoff/4)+1))
-			a.o.Log.Warn("slack: delivery will be retried", "in", wait, "err", later.err)
-		default:
-			a.o.Log.Error("slack: outbox", "err", err)
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-a.o.Queued:
-			timer.Stop()
-		case <-timer.C:
-		}
+	l := &outbox.Loop{
+		Platform: Platform, Store: a.o.Store, Deliver: a.deliver, Key: conversation,
+		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace,
+		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log, Now: a.o.Now,
 	}
+	l.Run(ctx)
 }
 
 // conversation names the stream a reply belongs to, for ordering and
@@ -79,92 +43,6 @@ func conversation(r bot.Reply) string {
 		return "g:" + r.Place.Group
 	}
 	return "p:" + string(r.To)
-}
-
-// drain sends what is pending. A conversation posted to less than
-// PerChannel ago is skipped for now, with all its later replies, so that
-// order holds; drain then says how long until it may go on. It stops at
-// the first reply that must be retried.
-func (a *Adapter) drain(ctx context.Context) (time.Duration, error) {
-	blocked := map[string]bool{}
-	soonest := time.Duration(0)
-	for {
-		batch, err := a.o.Store.Pending(Platform, 200)
-		if err != nil || len(batch) == 0 {
-			return soonest, err
-		}
-		progressed := false
-		for _, env := range batch {
-			if ctx.Err() != nil {
-				return 0, nil
-			}
-			key := conversation(env.Reply)
-			if blocked[key] {
-				continue
-			}
-			if wait := a.paceWait(key); wait > 0 {
-				blocked[key] = true
-				if soonest == 0 || wait < soonest {
-					soonest = wait
-				}
-				continue
-			}
-			err := a.deliver(ctx, env)
-			a.posted(key)
-			var p permanent
-			switch {
-			case err == nil:
-				a.o.Metrics.Sent(Platform)
-				if err := a.o.Store.Delivered(Platform, env.Seq); err != nil {
-					return 0, err
-				}
-			case errors.As(err, &p):
-				a.o.Metrics.Failed(Platform, p.kind)
-				a.o.Log.Warn("slack: reply undeliverable", "to", env.Reply.To, "reason", p.reason)
-				if err := a.o.Store.GiveUp(env, p.reason, a.o.Now()); err != nil {
-					return 0, err
-				}
-			default:
-				kind := "retry"
-				if later := (retryLater{}); errors.As(err, &later) && later.rateLimited {
-					kind = "rate_limited"
-				}
-				a.o.Metrics.Failed(Platform, kind)
-				return 0, err
-			}
-			progressed = true
-			select { // pace all posts below the workspace's limits
-			case <-ctx.Done():
-				return 0, nil
-			case <-time.After(a.o.SendInterval):
-			}
-		}
-		if !progressed {
-			return soonest, nil
-		}
-	}
-}
-
-// paceWait is how long until a conversation may be posted to again.
-func (a *Adapter) paceWait(key string) time.Duration {
-	a.paceMu.Lock()
-	defer a.paceMu.Unlock()
-	last, ok := a.lastPost[key]
-	if !ok {
-		return 0
-	}
-	wait := a.o.PerChannel - time.Since(last)
-	if wait <= 0 {
-		delete(a.lastPost, key) // keep the map small
-		return 0
-	}
-	return wait
-}
-
-func (a *Adapter) posted(key string) {
-	a.paceMu.Lock()
-	a.lastPost[key] = time.Now()
-	a.paceMu.Unlock()
 }
 
 // deliver sends one reply: to the team channel, as an answer to the
@@ -187,7 +65,7 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 			return err
 		}
 		// The response URL expired or was used up: say it in the DM.
-		a.o.Log.Debug("slack: response_url refused; using the DM", "reason", p.reason)
+		a.o.Log.Debug("slack: response_url refused; using the DM", "reason", p.Reason)
 	}
 	channel := r.Place.Channel
 	if !isDM(channel) {
@@ -223,7 +101,7 @@ func (a *Adapter) groupChannel(r bot.Reply) (string, error) {
 	if a.o.Channel != "" {
 		return a.o.Channel, nil
 	}
-	return "", permanent{"no_channel", "the team has no channel for public wins: set slack.channel, or an admin runs " + a.o.Command + " setup #channel"}
+	return "", permanent{Kind: "no_channel", Reason: "the team has no channel for public wins: set slack.channel, or an admin runs " + a.o.Command + " setup #channel"}
 }
 
 // dm finds a person's DM channel, opening it once.
@@ -301,32 +179,32 @@ var refusals = map[string]string{
 func classify(err error) error {
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
-		return retryLater{after: max(rl.RetryAfter, time.Second), rateLimited: true, err: err}
+		return retryLater{After: max(rl.RetryAfter, time.Second), RateLimited: true, Err: err}
 	}
 	if code := slackError(err); code != "" {
 		if why, ok := refusals[code]; ok {
-			return permanent{code, code + ": " + why}
+			return permanent{Kind: code, Reason: code + ": " + why}
 		}
 		switch code {
 		case "ratelimited":
-			return retryLater{after: time.Second, rateLimited: true, err: err}
+			return retryLater{After: time.Second, RateLimited: true, Err: err}
 		case "invalid_auth", "not_authed", "token_revoked", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
-			return retryLater{after: time.Second, err: err}
+			return retryLater{After: time.Second, Err: err}
 		}
-		return permanent{"invalid", code}
+		return permanent{Kind: "invalid", Reason: code}
 	}
 	var sc slack.StatusCodeError
 	if errors.As(err, &sc) {
 		switch {
 		case sc.Code >= 500 || sc.Code == http.StatusTooManyRequests:
-			return retryLater{after: time.Second, err: err}
+			return retryLater{After: time.Second, Err: err}
 		case sc.Code == http.StatusNotFound || sc.Code == http.StatusGone:
-			return permanent{"not_found", fmt.Sprintf("not found (%d)", sc.Code)}
+			return permanent{Kind: "not_found", Reason: fmt.Sprintf("not found (%d)", sc.Code)}
 		case sc.Code >= 400:
-			return permanent{"invalid", fmt.Sprintf("refused (%d)", sc.Code)}
+			return permanent{Kind: "invalid", Reason: fmt.Sprintf("refused (%d)", sc.Code)}
 		}
 	}
-	return retryLater{after: time.Second, err: err}
+	return retryLater{After: time.Second, Err: err}
 }
 
 // deliverDirect sends a reply that is not in the outbox (the farewell

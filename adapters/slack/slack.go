@@ -83,9 +83,12 @@ type Options struct {
 	// Queued wakes the sender when replies were queued.
 	Queued <-chan struct{}
 	// PerChannel spaces posts to one conversation (default 1s, Slack's
-	// chat.postMessage limit); SendInterval spaces all posts (default
-	// 50ms).
-	PerChannel, SendInterval time.Duration
+	// chat.postMessage limit); Rate bounds all posts per second
+	// (default 20).
+	PerChannel time.Duration
+	Rate       float64
+	// Grace drops queued reminders older than this (reminders.grace).
+	Grace time.Duration
 	// Metrics, if set, counts deliveries and failures.
 	Metrics bot.DeliveryMetrics
 	// Now is the clock for signature windows and reply freshness
@@ -108,8 +111,6 @@ type Adapter struct {
 	homeMu    sync.Mutex
 	homeDue   map[bot.PersonID]bool
 	shown     map[bot.PersonID][32]byte // hash of the home last published
-	paceMu    sync.Mutex
-	lastPost  map[string]time.Time
 }
 
 // userInfo is what users.info told about someone, kept for a day.
@@ -140,8 +141,8 @@ func New(o Options) (*Adapter, error) {
 	if o.PerChannel <= 0 {
 		o.PerChannel = time.Second
 	}
-	if o.SendInterval <= 0 {
-		o.SendInterval = 50 * time.Millisecond
+	if o.Rate <= 0 {
+		o.Rate = 20
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -155,7 +156,7 @@ func New(o Options) (*Adapter, error) {
 	}
 	return &Adapter{
 		o: o, api: slack.New(o.BotToken, opts...), ready: make(chan struct{}),
-		homes: make(chan bot.PersonID, 256), homeDue: map[bot.PersonID]bool{}, shown: map[bot.PersonID][32]byte{}, lastPost: map[string]time.Time{},
+		homes: make(chan bot.PersonID, 256), homeDue: map[bot.PersonID]bool{}, shown: map[bot.PersonID][32]byte{},
 	}, nil
 }
 

@@ -57,7 +57,7 @@ func start(t *testing.T, mode string, tweak ...func(*slack.Options)) *rig {
 		t.Fatal(err)
 	}
 	o := slack.Options{BotToken: botToken, AppToken: appToken, SigningSecret: secret, Mode: mode, APIURL: fake.APIURL,
-		Engine: engine, Store: db, Queued: queued, PerChannel: time.Millisecond, SendInterval: time.Millisecond}
+		Engine: engine, Store: db, Queued: queued, PerChannel: time.Millisecond, Rate: 1000}
 	for _, f := range tweak {
 		f(&o)
 	}

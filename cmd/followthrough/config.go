@@ -40,6 +40,8 @@ type Config struct {
 		Guilds []string `yaml:"guilds"`
 		// APIURL points at another Discord (a local fake, for tests).
 		APIURL string `yaml:"api_url"`
+		// SendPerSecond bounds proactive sends (Discord allows 50/s).
+		SendPerSecond float64 `yaml:"send_per_second"`
 	} `yaml:"discord"`
 	Slack struct {
 		Enabled bool `yaml:"enabled"`
@@ -52,6 +54,10 @@ type Config struct {
 		Channel string `yaml:"channel"`
 		// APIURL points at another Slack (a local fake, for tests).
 		APIURL string `yaml:"api_url"`
+		// SendPerSecond bounds all posts; PerChannel spaces posts to one
+		// conversation (Slack allows about 1 per second per channel).
+		SendPerSecond float64  `yaml:"send_per_second"`
+		PerChannel    Duration `yaml:"per_channel"`
 	} `yaml:"slack"`
 	HTTP struct {
 		// Addr is where /healthz, /readyz and /metrics listen; empty: off.
@@ -91,6 +97,9 @@ func defaultConfig() Config {
 	c.Shutdown.Timeout = Duration{10 * time.Second}
 	c.Backup.Every = Duration{6 * time.Hour}
 	c.Backup.Keep = 14
+	c.Discord.SendPerSecond = 40
+	c.Slack.SendPerSecond = 20
+	c.Slack.PerChannel = Duration{time.Second}
 	c.Slack.Mode = "socket"
 	c.Slack.Command = "/followthrough"
 	return c
@@ -139,6 +148,9 @@ func parseConfig(b []byte, c *Config) error {
 		check("shutdown.timeout", c.Shutdown.Timeout.Duration >= time.Second && c.Shutdown.Timeout.Duration <= 5*time.Minute, "must be between 1s and 5m"),
 		check("discord.api_url", c.Discord.APIURL == "" || strings.HasPrefix(c.Discord.APIURL, "http://") || strings.HasPrefix(c.Discord.APIURL, "https://"), "must be an http(s) URL, or empty for the real Discord"),
 		check("discord.guilds", validIDs(c.Discord.Guilds), "guild ids are numbers (right-click the server → Copy Server ID)"),
+		check("discord.send_per_second", c.Discord.SendPerSecond > 0 && c.Discord.SendPerSecond <= 50, "must be above 0 and at most 50 (Discord's global limit)"),
+		check("slack.send_per_second", c.Slack.SendPerSecond > 0 && c.Slack.SendPerSecond <= 100, "must be above 0 and at most 100"),
+		check("slack.per_channel", c.Slack.PerChannel.Duration >= 0 && c.Slack.PerChannel.Duration <= time.Minute, "must be between 0s and 1m"),
 		check("slack.mode", oneOf(c.Slack.Mode, "socket", "http"), fmt.Sprintf("%q: use socket (no public URL needed) or http", c.Slack.Mode)),
 		check("slack.mode", !c.Slack.Enabled || c.Slack.Mode != "http" || c.HTTP.Addr != "", "http mode needs http.addr: Slack posts events to that listener (behind your HTTPS proxy)"),
 		check("slack.command", slashCommand.MatchString(c.Slack.Command), fmt.Sprintf("%q: a slash command is / and up to 31 lower-case letters, digits, - or _ (as in the app manifest)", c.Slack.Command)),

@@ -378,6 +378,7 @@ func buildPlatforms(cfg Config, a *assembled, m *metrics, log *slog.Logger) ([]p
 		d, err := discord.New(discord.Options{
 			Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
 			Engine: a.engine, Store: a.db, Log: log, Queued: a.subscribe(), Reconnect: true, Metrics: delivery,
+			Rate: cfg.Discord.SendPerSecond, Grace: cfg.Reminders.Grace.Duration,
 		})
 		if err != nil {
 			return nil, nil, err
@@ -389,6 +390,7 @@ func buildPlatforms(cfg Config, a *assembled, m *metrics, log *slog.Logger) ([]p
 			BotToken: os.Getenv("SLACK_BOT_TOKEN"), AppToken: os.Getenv("SLACK_APP_TOKEN"), SigningSecret: os.Getenv("SLACK_SIGNING_SECRET"),
 			Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, Channel: cfg.Slack.Channel,
 			Engine: a.engine, Store: a.db, Log: log, Queued: a.subscribe(), Metrics: delivery,
+			Rate: cfg.Slack.SendPerSecond, PerChannel: cfg.Slack.PerChannel.Duration, Grace: cfg.Reminders.Grace.Duration,
 		})
 		if err != nil {
 			return nil, nil, err

@@ -1,0 +1,182 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"followthrough/adapters/internal/outbox"
+	"followthrough/bot"
+	"followthrough/store"
+)
+
+// queue puts n replies per person in the test platform's outbox, through
+// a real bbolt store, and returns it.
+func queue(t *testing.T, people, n int, reminder bool) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "o.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for i := 0; i < n; i++ {
+		for p := 0; p < people; p++ {
+			id := bot.NewPersonID("test", fmt.Sprint(p))
+			person, _, _ := db.Person(id)
+			if person == nil {
+				person = &bot.Person{ID: id}
+			}
+			expect := person.Version
+			person.LastSeen = time.Now()
+			err := db.Commit(bot.Change{Person: person, Expect: expect, Replies: []bot.Reply{{
+				Key: fmt.Sprintf("%d-%d", p, i), To: id, Text: fmt.Sprintf("message %d", i), Reminder: reminder}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return db
+}
+
+// run drains the outbox with deliver until it is empty or the test
+// times out; it returns what was accepted, per person, in order.
+func run(t *testing.T, db *store.DB, l *outbox.Loop, deliver func(bot.Envelope) error) map[bot.PersonID][]string {
+	t.Helper()
+	var mu sync.Mutex
+	got := map[bot.PersonID][]string{}
+	queued := make(chan struct{}, 1)
+	l.Platform, l.Store, l.Queued = "test", db, queued
+	l.Deliver = func(_ context.Context, env bot.Envelope) error {
+		if err := deliver(env); err != nil {
+			return err
+		}
+		mu.Lock()
+		got[env.Reply.To] = append(got[env.Reply.To], env.Reply.Text)
+		mu.Unlock()
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); l.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		pending, err := db.Pending("test", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the outbox did not drain: %+v", pending[0])
+		}
+		queued <- struct{}{} // wake it: no sleeping between checks
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return got
+}
+
+func TestEveryReplyOnceInOrderThroughFailures(t *testing.T) {
+	db := queue(t, 8, 25, false)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var mu sync.Mutex
+	failures := map[string]int{}
+	got := run(t, db, &outbox.Loop{Rate: 5000, MaxAttempts: 50}, func(env bot.Envelope) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasSuffix(env.Reply.Key, "-13") && strings.HasPrefix(env.Reply.Key, "3-") {
+			return outbox.Permanent{Kind: "dms_closed", Reason: "DMs closed"}
+		}
+		switch r := rng.IntN(10); {
+		case r == 0:
+			failures["429"]++
+			return outbox.RetryLater{After: 2 * time.Millisecond, RateLimited: true, Err: errors.New("429")}
+		case r == 1:
+			failures["500"]++
+			return outbox.RetryLater{After: 3 * time.Millisecond, Err: errors.New("500")}
+		}
+		return nil
+	})
+	if failures["429"] == 0 || failures["500"] == 0 {
+		t.Fatalf("the test injected no faults: %v", failures)
+	}
+	for p := 0; p < 8; p++ {
+		id := bot.NewPersonID("test", fmt.Sprint(p))
+		var want []string
+		for i := 0; i < 25; i++ {
+			if p == 3 && i == 13 {
+				continue
+			}
+			want = append(want, fmt.Sprintf("message %d", i))
+		}
+		if strings.Join(got[id], ",") != strings.Join(want, ",") {
+			t.Errorf("person %d got %v", p, got[id])
+		}
+	}
+	failed, _ := db.Undelivered("test")
+	if len(failed) != 1 || failed[0].Envelope.Reply.Key != "3-13" || failed[0].Reason != "DMs closed" {
+		t.Errorf("undelivered = %+v", failed)
+	}
+}
+
+func TestNothingIsRetriedForever(t *testing.T) {
+	db := queue(t, 1, 2, false)
+	tries := 0
+	got := run(t, db, &outbox.Loop{Rate: 5000, MaxAttempts: 3}, func(env bot.Envelope) error {
+		if env.Reply.Key == "0-0" {
+			tries++
+			return outbox.RetryLater{After: time.Millisecond, Err: errors.New("boom")}
+		}
+		return nil
+	})
+	if tries != 3 {
+		t.Errorf("%d tries; want 3", tries)
+	}
+	if len(got[bot.NewPersonID("test", "0")]) != 1 {
+		t.Errorf("the next reply was not delivered after the give-up: %v", got)
+	}
+	failed, _ := db.Undelivered("test")
+	if len(failed) != 1 || !strings.Contains(failed[0].Reason, "gave up after 3 failed attempts") {
+		t.Errorf("undelivered = %+v", failed)
+	}
+}
+
+func TestStaleRemindersAreDroppedAfterAnOutage(t *testing.T) {
+	db := queue(t, 3, 2, true)
+	later := func() time.Time { return time.Now().Add(3 * time.Hour) } // the platform was down for 3 hours
+	got := run(t, db, &outbox.Loop{Rate: 5000, Grace: 2 * time.Hour, Now: later}, func(bot.Envelope) error { return nil })
+	if len(got) != 0 {
+		t.Errorf("stale reminders were sent: %v", got)
+	}
+	failed, _ := db.Undelivered("test")
+	if len(failed) != 6 || !strings.Contains(failed[0].Reason, "past the grace window") {
+		t.Errorf("undelivered = %d, first %+v", len(failed), failed[0])
+	}
+	// Within the grace window they go.
+	db = queue(t, 3, 2, true)
+	got = run(t, db, &outbox.Loop{Rate: 5000, Grace: 2 * time.Hour}, func(bot.Envelope) error { return nil })
+	if len(got) != 3 {
+		t.Errorf("fresh reminders not sent: %v", got)
+	}
+}
+
+func TestRateBoundsSends(t *testing.T) {
+	db := queue(t, 20, 1, false)
+	start := time.Now()
+	got := run(t, db, &outbox.Loop{Rate: 100}, func(bot.Envelope) error { return nil })
+	if len(got) != 20 {
+		t.Fatalf("%d delivered", len(got))
+	}
+	// 20 sends at 100/s take at least 19 intervals of 10 ms.
+	if took := time.Since(start); took < 190*time.Millisecond {
+		t.Errorf("20 sends in %v: faster than 100/s", took)
+	}
+}
