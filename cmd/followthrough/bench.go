@@ -45,6 +45,8 @@ type benchResult struct {
 	NaiveOverIdxAnon float64 `json:"naive_over_index_anon"`
 	GoVersion        string  `json:"go"`
 	CPUs             int     `json:"cpus"`
+	engineResult
+	deliveryResult
 }
 
 // childReport is what a measuring child process prints.
@@ -69,6 +71,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	child := fs.String("child", "", "internal: measure one design in this process (index or naive)")
 	dbPath := fs.String("db", "", "internal: the database the index child measures")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of queueing the spike to this file")
+	enginePeople := fs.Int("engine-people", 1000, "people sending events in the engine throughput test")
+	events := fs.Int("events", 20000, "events in the engine throughput test")
+	workers := fs.Int("workers", 64, "concurrent chats in the engine throughput test")
+	steady := fs.Int("steady", 1000, "events per second for the latency test")
+	steadyFor := fs.Duration("steady-for", 5*time.Second, "how long the latency test runs")
+	messages := fs.Int("messages", 500, "messages in the delivery test")
+	limit := fs.Int("limit", 50, "the fake Discord's global limit, requests per second")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -86,6 +95,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *people < 1 || *due < 0 || *due > *people || *people > 5_000_000 {
 		return usageError{errors.New("--people must be 1 to 5,000,000 and --due at most --people")}
+	}
+	if *messages < 1 || *limit < 1 || *limit > 1000 {
+		return usageError{errors.New("--messages must be positive and --limit 1 to 1000")}
+	}
+	if *enginePeople < 1 || *events < 1 || *workers < 1 || *steady < 1 || *steady > 100000 || *steadyFor < 100*time.Millisecond {
+		return usageError{errors.New("--engine-people, --events, --workers and --steady must be positive (--steady at most 100000), --steady-for at least 100ms")}
 	}
 
 	dir, err := os.MkdirTemp("", "followthrough-bench-")
@@ -114,7 +129,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := runChild(ctx, self, &naive, "--child", "naive", "--people", strconv.Itoa(*people)); err != nil {
 		return err
 	}
-	res := benchResult{
+	fmt.Fprintf(stderr, "bench: engine throughput (%d events from %d people, %d at a time) and latency at %d/s\n", *events, *enginePeople, *workers, *steady)
+	eng, err := benchEngine(ctx, dir, *enginePeople, *events, *workers, *steady, *steadyFor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "bench: delivery of %d messages through discordgo to a fake Discord allowing %d/s\n", *messages, *limit)
+	del, err := benchDelivery(ctx, dir, *messages, *limit)
+	if err != nil {
+		return err
+	}
+	res := benchResult{engineResult: eng, deliveryResult: del,
 		SpikePeople: *people, SpikeDue: *due, SpikeQueueS: index.QueueS, SpikeRSSMB: index.RSS,
 		SpikeAnonMB: index.Anon, IdleRSSMB: index.IdleRSS, StartupS: index.StartupS,
 		NaiveCronRSSMB: naive.RSS, NaiveCronAnonMB: naive.Anon,
@@ -130,6 +155,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return enc.Encode(res)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "engine\t%d people, events handled end to end with a durable commit\n", *enginePeople)
+	fmt.Fprintf(tw, "  throughput\t%.0f events/s (%d at a time)\n", res.EventsPerS, *workers)
+	fmt.Fprintf(tw, "  raw bbolt batched-write ceiling\t%.0f writes/s (engine at %.0f%% of it)\n", res.CeilingPerS, 100*res.OfCeiling)
+	fmt.Fprintf(tw, "  latency at a steady %d/s\tp50 %.2f ms, p99 %.2f ms\n", res.SteadyRate, res.P50ms, res.P99ms)
+	fmt.Fprintf(tw, "delivery\t%d messages through discordgo, the fake Discord allowing %d/s\n", res.Messages, res.LimitPerS)
+	fmt.Fprintf(tw, "  time\t%.2f s; the limit allows %.2f s at best (%.2fx)\n", res.Seconds, res.BoundS, res.OverBound)
+	fmt.Fprintf(tw, "  answered 429\t%d of %d requests\n", res.Got429, res.Requests)
+	fmt.Fprintf(tw, "  lost, duplicated\t%d, %d\n", res.Lost, res.Duplicates)
 	fmt.Fprintf(tw, "reminder spike\t%d people, %d due in one minute (%s, %d CPUs)\n", *people, *due, res.GoVersion, res.CPUs)
 	fmt.Fprintf(tw, "  start-up with %d schedules\t%.3f s\n", *people, res.StartupS)
 	fmt.Fprintf(tw, "  queue %d due reminders\t%.3f s\n", *due, res.SpikeQueueS)

@@ -255,7 +255,8 @@ func TestEndToEndKilledBeforeReminder(t *testing.T) {
 // TestEndToEndBench runs a small `followthrough bench` so the measuring
 // code stays working; the full-size figures come from running it by hand.
 func TestEndToEndBench(t *testing.T) {
-	out, errOut, code := runBinary(t, "", "bench", "--json", "--people", "3000", "--due", "300")
+	out, errOut, code := runBinary(t, "", "bench", "--json", "--people", "3000", "--due", "300",
+		"--events", "2000", "--steady", "500", "--steady-for", "500ms", "--messages", "60", "--limit", "100")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -265,6 +266,18 @@ func TestEndToEndBench(t *testing.T) {
 	}
 	if res.SpikeDue != 300 || res.SpikeQueueS <= 0 || res.StartupS <= 0 {
 		t.Errorf("implausible result: %+v", res)
+	}
+	if res.EventsPerS <= 0 || res.CeilingPerS <= 0 || res.P50ms <= 0 || res.P99ms < res.P50ms {
+		t.Errorf("engine not measured: %+v", res.engineResult)
+	}
+	if res.Messages != 60 || res.Seconds <= 0 || res.BoundS != 0.6 || res.Lost != 0 || res.Duplicates != 0 {
+		t.Errorf("delivery: %+v", res.deliveryResult)
+	}
+	for _, key := range []string{"engine_events_per_s", "bolt_ceiling_events_per_s", "engine_p50_ms", "engine_p99_ms", "spike_people", "spike_due",
+		"spike_queue_s", "spike_rss_mb", "naive_cron_rss_mb", "delivery_messages", "delivery_limit_per_s", "delivery_s", "delivery_bound_s", "delivery_429s", "delivery_lost"} {
+		if !strings.Contains(out, `"`+key+`"`) {
+			t.Errorf("the JSON lacks %s", key)
+		}
 	}
 	if _, err := os.Stat("/proc/self/status"); err == nil && (res.SpikeAnonMB <= 0 || res.NaiveCronAnonMB <= 0) {
 		t.Errorf("memory not measured: %+v", res)

@@ -61,12 +61,19 @@ type Fake struct {
 	identify chan struct{}
 }
 
-// New starts a fake Discord that accepts token.
+// New starts a fake Discord that accepts token; the test's end closes it.
 func New(t testing.TB, token string) *Fake {
+	f := Start(token)
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Start starts a fake Discord outside a test (followthrough bench); the
+// caller closes it.
+func Start(token string) *Fake {
 	f := &Fake{Token: token, AppID: "1000", changed: make(chan struct{}), identify: make(chan struct{}, 10), nextID: 5000}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	f.URL = f.srv.URL
-	t.Cleanup(f.Close)
 	return f
 }
 
