@@ -89,7 +89,12 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 		io.WriteString(w, ch.Challenge)
 		return
 	}
-	a.onEvent(context.WithoutCancel(r.Context()), ev)
+	if err := a.onEvent(context.WithoutCancel(r.Context()), ev); err != nil {
+		// Not kept: Slack sends it again.
+		a.o.Log.Error("slack: event not handled; Slack will retry", "err", err)
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -118,7 +123,13 @@ func (a *Adapter) serveInteractive(w http.ResponseWriter, r *http.Request, body 
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	writeAck(w, a.onInteraction(context.WithoutCancel(r.Context()), ic))
+	ack, err := a.onInteraction(context.WithoutCancel(r.Context()), ic)
+	if err != nil {
+		a.o.Log.Error("slack: interaction not handled", "err", err)
+		http.Error(w, "try again", http.StatusInternalServerError)
+		return
+	}
+	writeAck(w, ack)
 }
 
 // writeAck answers 200 with an immediate response, if there is one.

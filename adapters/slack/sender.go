@@ -58,27 +58,28 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 		}
 		return a.post(ctx, channel, r)
 	}
-	if url, at, ok := decodeReply(r.Place.Reply); ok && !isDM(r.Place.Channel) && a.o.Now().Sub(at) < replyWindow && len(r.Files) == 0 {
-		err := a.respond(ctx, url, r)
-		var p permanent
-		if !errors.As(err, &p) {
-			return err
-		}
-		// The response URL expired or was used up: say it in the DM.
-		a.o.Log.Debug("slack: response_url refused; using the DM", "reason", p.Reason)
+	addr, err := a.o.Store.Address(r.To)
+	if err != nil {
+		return err
 	}
-	channel := r.Place.Channel
-	if !isDM(channel) {
-		var err error
-		if channel, err = a.dm(ctx, r.To); err != nil {
+	// An answer to a command or a button in a channel (or in a DM between
+	// people) goes through its response URL, visible to the person only;
+	// in the bot's own DM it is an ordinary message.
+	if url, at, ok := decodeReply(r.Place.Reply); ok && r.Place.Channel != addr.DM && a.o.Now().Sub(at) < replyWindow && len(r.Files) == 0 {
+		err := a.respond(ctx, url, r)
+		var later retryLater
+		if err == nil || errors.As(err, &later) && later.RateLimited {
 			return err
 		}
+		// Expired, used up or refused: say it in the DM instead.
+		a.o.Log.Debug("slack: response_url failed; using the DM", "err", err)
+	}
+	channel, err := a.dm(ctx, r.To)
+	if err != nil {
+		return err
 	}
 	return a.post(ctx, channel, r)
 }
-
-// isDM reports whether a conversation id is a direct message.
-func isDM(channel string) bool { return strings.HasPrefix(channel, "D") }
 
 // groupChannel is where a group's public posts go: the channel chosen
 // with setup, else the one in the config.
@@ -151,7 +152,14 @@ func (a *Adapter) respond(ctx context.Context, url string, r bot.Reply) error {
 		_, _, err := a.api.PostMessageContext(ctx, r.Place.Channel, slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral),
 			slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
 		if err != nil {
-			return classify(err)
+			// The URL lets anyone post to the person for 30 minutes: it
+			// stays out of errors and logs.
+			c := classify(err)
+			if later, ok := c.(retryLater); ok {
+				later.Err = errors.New(strings.ReplaceAll(later.Err.Error(), url, "<response_url>"))
+				return later
+			}
+			return c
 		}
 	}
 	return nil
@@ -213,9 +221,11 @@ func (a *Adapter) deliverDirect(r bot.Reply) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var err error
-	if url, _, ok := decodeReply(r.Place.Reply); ok && !isDM(r.Place.Channel) {
+	// After "forget" nothing of the person is stored: a message in the
+	// DM carries its channel, a command its response URL.
+	if url, _, ok := decodeReply(r.Place.Reply); ok {
 		err = a.respond(ctx, url, r)
-	} else if isDM(r.Place.Channel) {
+	} else if r.Place.Channel != "" {
 		err = a.post(ctx, r.Place.Channel, r)
 	} else {
 		err = errors.New("nowhere to send it")

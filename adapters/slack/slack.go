@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -103,7 +104,8 @@ type Adapter struct {
 	team      string // the workspace, from auth.test
 	botUser   string
 	connected atomic.Bool
-	gone      atomic.Bool // uninstalled: handle nothing more
+	gone      atomic.Bool  // uninstalled: handle nothing more
+	fatal     atomic.Value // an error that stopped Run
 	stop      context.CancelFunc
 	ready     chan struct{} // closed once auth.test has answered
 	users     sync.Map      // user id -> userInfo
@@ -217,20 +219,44 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.team, a.botUser = auth.TeamID, auth.UserID
 	close(a.ready)
 	a.o.Log.Info("slack: token accepted", "team", auth.TeamID, "bot_user", auth.UserID, "mode", a.o.Mode)
-	go a.homeLoop(ctx)
+	// The loops finish before Run returns, so nothing is sent after the
+	// database closes (it would be sent again after a restart).
+	var loops sync.WaitGroup
+	defer loops.Wait()
+	loops.Go(func() { a.homeLoop(ctx) })
+	loops.Go(func() { a.sendLoop(ctx) })
 	if a.o.Mode == HTTP {
 		a.connected.Store(true)
-		a.sendLoop(ctx)
+		<-ctx.Done()
 		return nil
 	}
 	sm := socketmode.New(a.api)
 	sockErr := make(chan error, 1)
 	go func() { sockErr <- sm.RunContext(ctx) }()
-	go a.sendLoop(ctx)
+	// Requests are handled by workers, each person always by the same
+	// one: a person's messages keep their order, and one slow call
+	// (users.info, a form, a purge) does not hold up everyone else's ack.
+	workers := make([]chan socketmode.Event, 8)
+	for i := range workers {
+		workers[i] = make(chan socketmode.Event, 64)
+		loops.Go(func() {
+			for ev := range workers[i] {
+				a.onRequest(ctx, sm, ev)
+			}
+		})
+	}
+	defer func() {
+		for _, w := range workers {
+			close(w)
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
 			<-sockErr
+			if err, _ := a.fatal.Load().(error); err != nil {
+				return err
+			}
 			return nil
 		case err := <-sockErr:
 			if ctx.Err() != nil || a.gone.Load() {
@@ -238,63 +264,87 @@ func (a *Adapter) Run(ctx context.Context) error {
 			}
 			return fmt.Errorf("slack: socket mode: %w", err)
 		case ev := <-sm.Events:
-			a.onSocketEvent(ctx, sm, ev)
+			if ev.Request == nil {
+				a.onConnection(ev)
+				continue
+			}
+			h := fnv.New32a()
+			h.Write([]byte(requestUser(ev)))
+			select {
+			case workers[h.Sum32()%uint32(len(workers))] <- ev:
+			case <-ctx.Done():
+			}
 		}
 	}
 }
 
-// onSocketEvent handles one Socket Mode event: connection changes, and
-// requests, which are handled first and then acknowledged.
-func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, ev socketmode.Event) {
+// requestUser is who a Socket Mode request is from ("" if nobody).
+func requestUser(ev socketmode.Event) string {
+	switch d := ev.Data.(type) {
+	case slackevents.EventsAPIEvent:
+		switch in := d.InnerEvent.Data.(type) {
+		case *slackevents.MessageEvent:
+			return in.User
+		case *slackevents.AppHomeOpenedEvent:
+			return in.User
+		}
+	case slack.SlashCommand:
+		return d.UserID
+	case slack.InteractionCallback:
+		return d.User.ID
+	}
+	return ""
+}
+
+// onConnection follows the socket's state.
+func (a *Adapter) onConnection(ev socketmode.Event) {
 	switch ev.Type {
 	case socketmode.EventTypeConnected, socketmode.EventTypeHello:
 		if !a.connected.Swap(true) {
 			a.o.Log.Info("slack: socket mode connected")
 		}
-		return
 	case socketmode.EventTypeDisconnect, socketmode.EventTypeConnecting:
 		a.connected.Store(false)
-		return
 	case socketmode.EventTypeInvalidAuth:
-		a.o.Log.Error("slack: Slack refused SLACK_APP_TOKEN (invalid_auth): create an app-level token with connections:write under Basic Information → App-Level Tokens")
+		a.fatal.Store(errors.New("slack: Slack refused SLACK_APP_TOKEN (invalid_auth): create an app-level token with connections:write under Basic Information → App-Level Tokens"))
 		a.stop()
-		return
 	case socketmode.EventTypeConnectionError:
 		a.connected.Store(false)
 		a.o.Log.Warn("slack: socket mode connection failed; retrying", "err", ev.Data)
-		return
 	}
-	if ev.Request == nil {
-		return
-	}
+}
+
+// onRequest handles one Socket Mode request and then acknowledges it.
+// An event the engine could not keep is not acknowledged: Slack sends it
+// again.
+func (a *Adapter) onRequest(ctx context.Context, sm *socketmode.Client, ev socketmode.Event) {
 	if ev.Request.RetryAttempt > 0 {
 		a.o.Log.Debug("slack: redelivery", "attempt", ev.Request.RetryAttempt, "reason", ev.Request.RetryReason)
 	}
 	var ack any
+	var err error
 	switch data := ev.Data.(type) {
 	case slackevents.EventsAPIEvent:
-		a.onEvent(ctx, data)
+		err = a.onEvent(ctx, data)
 	case slack.SlashCommand:
 		ack = a.onCommand(ctx, data)
 	case slack.InteractionCallback:
-		ack = a.onInteraction(ctx, data)
+		ack, err = a.onInteraction(ctx, data)
 	}
-	var err error
-	if ack != nil {
-		err = sm.AckCtx(ctx, ev.Request.EnvelopeID, ack)
-	} else {
-		err = sm.AckCtx(ctx, ev.Request.EnvelopeID, nil)
+	if err != nil {
+		a.o.Log.Error("slack: not acknowledged, Slack will send it again", "err", err)
+		return
 	}
-	if err != nil && ctx.Err() == nil {
+	if err := sm.AckCtx(ctx, ev.Request.EnvelopeID, ack); err != nil && ctx.Err() == nil {
 		a.o.Log.Warn("slack: ack", "err", err)
 	}
 }
 
 // onEvent takes an Events API callback: a DM, the App Home being opened,
 // or the app being removed.
-func (a *Adapter) onEvent(ctx context.Context, e slackevents.EventsAPIEvent) {
+func (a *Adapter) onEvent(ctx context.Context, e slackevents.EventsAPIEvent) error {
 	if a.gone.Load() || e.Type != slackevents.CallbackEvent {
-		return
+		return nil
 	}
 	team := e.TeamID
 	if team == "" {
@@ -305,13 +355,13 @@ func (a *Adapter) onEvent(ctx context.Context, e slackevents.EventsAPIEvent) {
 		// Only people's own new messages in the DM: not the bot's echo,
 		// not edits, joins or other subtypes.
 		if ev.ChannelType != slackevents.ChannelTypeIM || ev.BotID != "" || ev.SubType != "" || ev.User == "" || ev.User == a.botUser {
-			return
+			return nil
 		}
 		id := bot.NewPersonID(Platform, team, ev.User)
 		if err := a.rememberDM(id, ev.Channel); err != nil {
-			a.o.Log.Error("slack: remember DM channel", "err", err)
+			return fmt.Errorf("remember DM channel: %w", err)
 		}
-		a.handle(ctx, bot.Event{ID: "slack:m:" + ev.Channel + ":" + ev.TimeStamp, Person: id, Text: plainText(ev.Text),
+		return a.handle(ctx, bot.Event{ID: "slack:m:" + ev.Channel + ":" + ev.TimeStamp, Person: id, Text: plainText(ev.Text),
 			Place: bot.Place{Group: team, Channel: ev.Channel}}, ev.User)
 	case *slackevents.AppHomeOpenedEvent:
 		if ev.Tab == "home" {
@@ -322,15 +372,15 @@ func (a *Adapter) onEvent(ctx context.Context, e slackevents.EventsAPIEvent) {
 			a.refreshHome(id)
 		}
 	case *slackevents.AppUninstalledEvent:
-		a.purge(team, "app_uninstalled")
+		go a.purge(team, "app_uninstalled") // after the ack
 	case *slackevents.TokensRevokedEvent:
 		for _, u := range ev.Tokens.Bot {
 			if u == a.botUser {
-				a.purge(team, "tokens_revoked")
-				return
+				go a.purge(team, "tokens_revoked")
 			}
 		}
 	}
+	return nil
 }
 
 // rememberDM stores the DM channel a person wrote from, and that their DMs
@@ -349,13 +399,12 @@ func (a *Adapter) rememberDM(id bot.PersonID, channel string) error {
 
 // handle passes an event to the engine with what Slack knows about the
 // person (name, time zone), and queues their App Home for a refresh.
-func (a *Adapter) handle(ctx context.Context, ev bot.Event, user string) {
+func (a *Adapter) handle(ctx context.Context, ev bot.Event, user string) error {
 	info := a.user(ctx, user)
 	ev.Name, ev.Zone = info.name, info.tz
 	replies, err := a.o.Engine.Handle(ctx, ev)
 	if err != nil {
-		a.o.Log.Error("slack: handle event", "err", err)
-		return
+		return fmt.Errorf("handle event: %w", err)
 	}
 	for _, r := range replies {
 		if r.Direct {
@@ -364,6 +413,7 @@ func (a *Adapter) handle(ctx context.Context, ev bot.Event, user string) {
 	}
 	// After "forget" too: the home then shows nothing of them.
 	a.refreshHome(ev.Person)
+	return nil
 }
 
 // user looks someone up with users.info, at first contact and then once a
@@ -380,6 +430,8 @@ func (a *Adapter) user(ctx context.Context, id string) userInfo {
 		if v, ok := a.users.Load(id); ok {
 			return v.(userInfo)
 		}
+		// Not known: try again in a minute, not on every message.
+		a.users.Store(id, userInfo{at: a.o.Now().Add(time.Minute - 24*time.Hour)})
 		return userInfo{}
 	}
 	name := u.Profile.DisplayName
@@ -416,20 +468,42 @@ func (a *Adapter) onCommand(ctx context.Context, c slack.SlashCommand) any {
 	case sub == "setup":
 		return ephemeral(a.setup(ctx, team, c, args))
 	case forms[sub].title != "" && args == "":
-		if _, err := a.api.OpenViewContext(ctx, c.TriggerID, modal(sub, c.ChannelID)); err != nil {
+		if err := a.openForm(ctx, c.TriggerID, sub, c.ChannelID); err != nil {
 			a.o.Log.Warn("slack: open form", "err", err)
 			return ephemeral("I couldn't open the form just now. You can also write it after the command: `" + a.o.Command + " " + sub + " …`")
 		}
 		return nil
 	}
-	ev := bot.Event{ID: "slack:t:" + c.TriggerID, Person: id, Command: sub, Text: args,
+	ev := bot.Event{ID: idOf("slack:t:", c.TriggerID), Person: id, Command: sub, Text: args,
 		Place: bot.Place{Group: team, Channel: c.ChannelID, Reply: encodeReply(c.ResponseURL, a.o.Now())}}
 	if !isCommand(sub) {
 		// "/followthrough I did it": conversation, not a command.
 		ev.Command, ev.Text = "", text
 	}
-	a.handle(ctx, ev, c.UserID)
+	if err := a.handle(ctx, ev, c.UserID); err != nil {
+		a.o.Log.Error("slack: command", "err", err)
+		return ephemeral("Sorry — something went wrong on my side and I couldn't take that. Please try again in a moment.")
+	}
 	return nil
+}
+
+// openForm opens a modal; Slack's trigger ids last 3 seconds, so it
+// waits no longer than that.
+func (a *Adapter) openForm(ctx context.Context, trigger, kind, meta string) error {
+	ctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	defer cancel()
+	_, err := a.api.OpenViewContext(ctx, trigger, modal(kind, meta))
+	return err
+}
+
+// idOf makes an event id from a platform id, or none ("") when the
+// platform gave none: an empty id must not make every later event look
+// like a redelivery.
+func idOf(prefix, id string) string {
+	if id == "" {
+		return ""
+	}
+	return prefix + id
 }
 
 func isCommand(name string) bool {
@@ -472,9 +546,9 @@ func (a *Adapter) setup(ctx context.Context, team string, c slack.SlashCommand, 
 var channelRef = regexp.MustCompile(`<#(C[A-Z0-9]+|G[A-Z0-9]+)(?:\|[^>]*)?>`)
 
 // onInteraction takes a button press or a submitted form.
-func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallback) any {
+func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallback) (any, error) {
 	if a.gone.Load() {
-		return nil
+		return nil, nil
 	}
 	team := ic.Team.ID
 	if team == "" {
@@ -484,17 +558,13 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		team = a.team
 	}
 	id := bot.NewPersonID(Platform, team, ic.User.ID)
-	evID := "slack:t:" + ic.TriggerID
-	if ic.TriggerID == "" {
-		evID = "slack:a:" + ic.User.ID + ":" + ic.ActionTs
-	}
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
 		for _, act := range ic.ActionCallback.BlockActions {
-			ev := bot.Event{ID: evID, Person: id,
+			ev := bot.Event{ID: idOf("slack:a:"+ic.User.ID+":", act.ActionTs), Person: id,
 				Place: bot.Place{Group: team, Channel: ic.Channel.ID, Reply: encodeReply(ic.ResponseURL, a.o.Now())}}
 			if kind, ok := strings.CutPrefix(act.ActionID, "ft-open|"); ok && forms[kind].title != "" {
-				if _, err := a.api.OpenViewContext(ctx, ic.TriggerID, modal(kind, "")); err != nil {
+				if err := a.openForm(ctx, ic.TriggerID, kind, ""); err != nil {
 					a.o.Log.Warn("slack: open form", "err", err)
 				}
 				continue
@@ -506,21 +576,28 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 			} else {
 				continue
 			}
-			a.handle(ctx, ev, ic.User.ID)
+			if err := a.handle(ctx, ev, ic.User.ID); err != nil {
+				return nil, err
+			}
 		}
 	case slack.InteractionTypeViewSubmission:
 		kind, ok := strings.CutPrefix(ic.View.CallbackID, "ft-modal|")
 		if !ok || forms[kind].title == "" {
-			return nil
+			return nil, nil
 		}
 		text := strings.TrimSpace(modalText(ic.View))
 		if text == "" {
-			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": "Please write something here."}}
+			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": "Please write something here."}}, nil
 		}
-		a.handle(ctx, bot.Event{ID: evID, Person: id, Command: kind, Text: text,
+		// The view's id and hash, not the trigger: a form submitted again
+		// after a slow answer is the same form.
+		err := a.handle(ctx, bot.Event{ID: idOf("slack:v:", ic.View.ID+":"+ic.View.Hash), Person: id, Command: kind, Text: text,
 			Place: bot.Place{Group: team, Channel: ic.View.PrivateMetadata}}, ic.User.ID)
+		if err != nil {
+			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": "Sorry — I couldn't save that just now. Please try again."}}, nil
+		}
 	}
-	return nil
+	return nil, nil
 }
 
 // purge deletes everything about a workspace that removed the app, and

@@ -585,3 +585,41 @@ func TestRevokedBotTokenDeletesTheWorkspace(t *testing.T) {
 		t.Error("the person survived the revocation")
 	}
 }
+
+func TestCommandInADMBetweenPeopleIsAnsweredPrivately(t *testing.T) {
+	r := start(t, slack.Socket)
+	r.say(t, "UANA", "hi", "what brought you here") // the bot's own DM is DUANA
+	before := len(postsTo(r.fake.Calls(), "response_url"))
+	r.fake.Slash(t, "UANA", "DHUMANS", "help")
+	r.expect(t, "response_url", before, "checkin")
+	for _, c := range r.fake.Calls() {
+		if c.Params["channel"] == "DHUMANS" {
+			t.Errorf("the bot posted into a DM between people: %s %q", c.Method, c.Params["text"])
+		}
+	}
+}
+
+func TestASlowFormDoesNotHoldUpOthers(t *testing.T) {
+	r := start(t, slack.Socket)
+	release, started := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	r.fake.Fail = func(c slacktest.Call) *slacktest.Failure {
+		if c.Method == "views.open" {
+			once.Do(func() { close(started) })
+			<-release // Slack is slow to open Ana's form
+		}
+		return nil
+	}
+	defer close(release)
+	slow := r.fake.Slash(t, "UANA", "CTEAM", "goal")
+	select {
+	case <-started:
+	case <-time.After(wait):
+		t.Fatal("views.open never came")
+	}
+	// Ben is answered and acked while Ana's form is still opening.
+	r.say(t, "UBEN", "hi", "what brought you here")
+	if r.fake.Acked(slow) {
+		t.Error("the slow command was acked before its form opened")
+	}
+}

@@ -79,10 +79,11 @@ type Loop struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 
-	mu       sync.Mutex
-	next     time.Time            // earliest start of the next send
-	lastKey  map[string]time.Time // last send per conversation
-	attempts map[uint64]int       // failed tries per queued reply
+	mu        sync.Mutex
+	next      time.Time            // earliest start of the next send
+	notBefore time.Time            // a rate limit's end: nothing goes before it
+	lastKey   map[string]time.Time // last send per conversation
+	attempts  map[uint64]int       // failed tries per queued reply
 }
 
 func (l *Loop) defaults() {
@@ -125,8 +126,10 @@ func (l *Loop) Run(ctx context.Context) {
 		case err == nil:
 			backoff = 0
 		case errors.As(err, &later) && later.RateLimited:
-			// The platform said how long: wait exactly that.
+			// The platform said how long: nothing is sent before then,
+			// however much new work arrives meanwhile.
 			wait = max(later.After, 10*time.Millisecond)
+			l.notBefore = time.Now().Add(wait)
 			l.Log.Info(l.Platform+": rate limited", "retry_after", wait)
 		case errors.As(err, &later):
 			backoff = min(2*backoff+time.Second, time.Minute)
@@ -145,8 +148,8 @@ func (l *Loop) Run(ctx context.Context) {
 		case <-l.Queued:
 			timer.Stop()
 			if err != nil {
-				// Woken by new work during a back-off: keep backing off,
-				// but let a short wait pass first.
+				// Woken by new work during a back-off: let a short wait
+				// pass first (a rate limit's end is kept by notBefore).
 				select {
 				case <-ctx.Done():
 					return
@@ -166,6 +169,9 @@ const page = 200
 // replies; drain then says how long until it may go on. A rate limit or
 // an unreachable platform stops the pass.
 func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
+	if wait := time.Until(l.notBefore); wait > 0 {
+		return wait, nil
+	}
 	blocked := map[string]bool{}
 	soonest := time.Duration(0)
 	later := func(d time.Duration) {

@@ -180,3 +180,19 @@ func TestRateBoundsSends(t *testing.T) {
 		t.Errorf("20 sends in %v: faster than 100/s", took)
 	}
 }
+
+func TestRetryAfterHoldsEvenWhenNewWorkArrives(t *testing.T) {
+	db := queue(t, 1, 1, false)
+	var first, second time.Time
+	run(t, db, &outbox.Loop{Rate: 5000}, func(bot.Envelope) error {
+		if first.IsZero() {
+			first = time.Now()
+			return outbox.RetryLater{After: 1500 * time.Millisecond, RateLimited: true, Err: errors.New("429")}
+		}
+		second = time.Now()
+		return nil
+	}) // run wakes the loop over and over, as new work would
+	if gap := second.Sub(first); gap < 1500*time.Millisecond {
+		t.Errorf("retried %v after a 1.5s Retry-After", gap)
+	}
+}
