@@ -29,20 +29,11 @@ type (
 // leaving the outbox only when Discord accepted it or refused it for good.
 func (a *Adapter) sendLoop(ctx context.Context) {
 	l := &outbox.Loop{
-		Platform: Platform, Store: a.o.Store, Deliver: a.deliver, Key: conversation,
+		Platform: Platform, Store: a.o.Store, Deliver: a.deliver,
 		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace,
 		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log,
 	}
 	l.Run(ctx)
-}
-
-// conversation names the stream a reply belongs to: the group channel,
-// or the person.
-func conversation(r bot.Reply) string {
-	if r.Visibility == bot.Group {
-		return "g:" + r.Place.Group
-	}
-	return "p:" + string(r.To)
 }
 
 // deliver sends one reply: as a follow-up to the interaction it answers,

@@ -63,7 +63,8 @@ type Loop struct {
 	// Deliver sends one reply; it returns nil once the platform accepted
 	// all of it, a Permanent, a RetryLater, or another error (retried).
 	Deliver func(ctx context.Context, env bot.Envelope) error
-	// Key names a reply's conversation, for order and PerKey.
+	// Key names a reply's conversation, for order and PerKey (default
+	// Conversation).
 	Key func(bot.Reply) string
 	// Rate is sends per second in all (default 40).
 	Rate float64
@@ -106,7 +107,7 @@ func (l *Loop) defaults() {
 		l.Now = time.Now
 	}
 	if l.Key == nil {
-		l.Key = func(r bot.Reply) string { return string(r.To) }
+		l.Key = Conversation
 	}
 	l.lastKey = map[string]time.Time{}
 	l.attempts = map[uint64]int{}
@@ -321,4 +322,13 @@ func (l *Loop) sent(key string) {
 	if l.PerKey > 0 {
 		l.lastKey[key] = time.Now()
 	}
+}
+
+// Conversation names the stream a reply belongs to, for order and
+// pacing: the group's channel, or the person.
+func Conversation(r bot.Reply) string {
+	if r.Visibility == bot.Group {
+		return "g:" + r.Place.Group
+	}
+	return "p:" + string(r.To)
 }
