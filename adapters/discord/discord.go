@@ -103,12 +103,6 @@ func New(o Options) (*Adapter, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.Metrics == nil {
-		o.Metrics = bot.NoDeliveryMetrics{}
-	}
-	if o.Rate <= 0 {
-		o.Rate = 40
-	}
 	s, err := discordgo.New("Bot " + strings.TrimPrefix(strings.TrimSpace(o.Token), "Bot "))
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)

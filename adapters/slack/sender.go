@@ -65,7 +65,7 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 		// Expired, used up or refused: say it in the DM instead.
 		a.o.Log.Debug("slack: response_url failed; using the DM", "err", err)
 	}
-	channel, err := a.dm(ctx, r.To)
+	channel, err := a.dm(ctx, r.To, addr)
 	if err != nil {
 		return err
 	}
@@ -96,12 +96,9 @@ func (a *Adapter) groupChannel(r bot.Reply) (string, error) {
 	return "", permanent{Kind: "no_channel", Reason: "the team has no channel for public wins: set slack.channel, or an admin runs " + a.o.Command + " setup #channel"}
 }
 
-// dm finds a person's DM channel, opening it once.
-func (a *Adapter) dm(ctx context.Context, id bot.PersonID) (string, error) {
-	addr, err := a.o.Store.Address(id)
-	if err != nil {
-		return "", err
-	}
+// dm finds a person's DM channel (addr is how they are reached now),
+// opening it once.
+func (a *Adapter) dm(ctx context.Context, id bot.PersonID, addr bot.Address) (string, error) {
 	if addr.DM != "" {
 		return addr.DM, nil
 	}

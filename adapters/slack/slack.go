@@ -134,9 +134,6 @@ func New(o Options) (*Adapter, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.Metrics == nil {
-		o.Metrics = bot.NoDeliveryMetrics{}
-	}
 	if o.Command == "" {
 		o.Command = "/followthrough"
 	}
@@ -254,11 +251,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			<-sockErr
-			if err, _ := a.fatal.Load().(error); err != nil {
-				return err
-			}
-			return nil
+			return a.fatalErr()
 		case err := <-sockErr:
+			// A refused app token ends the socket and cancels ctx: which
+			// of the two is seen first, the error must win.
+			if fatal := a.fatalErr(); fatal != nil {
+				return fatal
+			}
 			if ctx.Err() != nil || a.gone.Load() {
 				return nil
 			}
@@ -276,6 +275,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// fatalErr is the error that stopped Run, if one did.
+func (a *Adapter) fatalErr() error {
+	err, _ := a.fatal.Load().(error)
+	return err
 }
 
 // requestUser is who a Socket Mode request is from ("" if nobody).

@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"followthrough/bot"
@@ -80,7 +79,7 @@ type Loop struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 
-	mu        sync.Mutex
+	// The loop's own state: Run is its only goroutine.
 	next      time.Time            // earliest start of the next send
 	notBefore time.Time            // a rate limit's end: nothing goes before it
 	lastKey   map[string]time.Time // last send per conversation
@@ -281,14 +280,12 @@ func (l *Loop) giveUp(env bot.Envelope, kind, reason string) {
 // from the start of the previous send, so slow requests do not slow the
 // rate further.
 func (l *Loop) paceWait(ctx context.Context) bool {
-	l.mu.Lock()
 	now := time.Now()
 	start := now
 	if l.next.After(now) {
 		start = l.next
 	}
 	l.next = start.Add(time.Duration(float64(time.Second) / l.Rate))
-	l.mu.Unlock()
 	if d := start.Sub(now); d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
