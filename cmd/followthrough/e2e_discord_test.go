@@ -160,21 +160,7 @@ func TestEndToEndDiscord(t *testing.T) {
 		t.Errorf("metrics lack people or latency:\n%s", after[:min(len(after), 2000)])
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("no exit within 15s of SIGTERM\n%s", logs.String())
-	}
-	out := logs.String()
-	if !strings.Contains(out, "stopped cleanly") {
-		t.Errorf("no clean stop in the log:\n%s", out)
-	}
+	out := stopCleanly(t, cmd, exited, logs)
 	if strings.Contains(out, token) {
 		t.Error("the token appears in the logs")
 	}
@@ -217,6 +203,28 @@ func TestEndToEndUnwritableBackupDir(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "backup.dir /proc/no-backups-here cannot be written") {
 		t.Fatalf("err %v, output %s", err, out)
 	}
+}
+
+// stopCleanly sends the running binary SIGTERM and checks it exits 0
+// within 15 s, saying it stopped cleanly; it returns the whole log.
+func stopCleanly(t *testing.T, cmd *exec.Cmd, exited <-chan error, logs *syncBuffer) string {
+	t.Helper()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no exit within 15s of SIGTERM\n%s", logs.String())
+	}
+	out := logs.String()
+	if !strings.Contains(out, "stopped cleanly") {
+		t.Errorf("no clean stop in the log:\n%s", out)
+	}
+	return out
 }
 
 // waitForLog waits until the process logs a line containing what, and

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -101,21 +100,7 @@ func TestEndToEndSlack(t *testing.T) {
 		t.Errorf("the check-in was not celebrated: %s", celebration)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("no exit within 15s of SIGTERM\n%s", logs.String())
-	}
-	out := logs.String()
-	if !strings.Contains(out, "stopped cleanly") {
-		t.Errorf("no clean stop in the log:\n%s", out)
-	}
+	out := stopCleanly(t, cmd, exited, logs)
 	for _, secret := range []string{slackBot, slackApp, "e2e-bot-token", "e2e-app-token", "Write 300 words", "my coach suggested"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("%q appears in the logs", secret)
