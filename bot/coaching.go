@@ -391,31 +391,43 @@ func parseFade(t *turn, text string) (string, error) {
 type member struct {
 	Name, Goal, Step, Status, Question string
 	Streak, Kept                       int
-	Wins                               []string
+	Wins, Milestones                   []string
 }
 
 // coachSummary builds the coach's view: only members who named this
 // person as their coach, which is their consent.
 func (t *turn) coachSummary() []member {
-	people, err := t.e.store.Members(t.p.Group)
+	members, _ := t.e.coachMembers(t.p.ID, t.p.Group, t.now, t.loc)
+	return members
+}
+
+// coachMembers gathers the week of each member of group who named coach
+// as their coach (their consent), with the people themselves in the same
+// order. loc is the zone for members whose own zone cannot be loaded.
+func (e *Engine) coachMembers(coach PersonID, group string, now time.Time, loc *time.Location) ([]member, []*Person) {
+	people, err := e.store.Members(group)
 	if err != nil {
-		t.e.log.Error("load group", "group", t.p.Group, "err", err)
-		return nil
+		e.log.Error("load group", "group", group, "err", err)
+		return nil, nil
 	}
-	week := t.now.AddDate(0, 0, -7)
+	week := now.AddDate(0, 0, -7)
 	var out []member
+	var who []*Person
 	for _, m := range people {
-		if m.Coach != t.p.ID || m.ID == t.p.ID {
+		if m.Coach != coach || m.ID == coach {
 			continue
 		}
-		loc, err := t.e.zones.Load(m.Zone)
+		mloc, err := e.zones.Load(m.Zone)
 		if err != nil {
-			loc = t.loc
+			mloc = loc
 		}
-		checkIns := t.e.recentCheckIns(m.ID, t.now)
-		v := member{Name: m.Name, Goal: m.Goal, Step: m.Step, Streak: t.e.streakOf(m, checkIns, loc, t.now)}
+		checkIns := e.recentCheckIns(m.ID, now)
+		v := member{Name: m.Name, Goal: m.Goal, Step: m.Step, Streak: e.streakOf(m, checkIns, mloc, now)}
 		var last time.Time
 		for _, c := range checkIns {
+			if c.At.After(now) {
+				continue
+			}
 			if c.At.After(week) && c.Outcome != NotYet {
 				v.Kept++
 			}
@@ -423,24 +435,33 @@ func (t *turn) coachSummary() []member {
 				last = c.At
 			}
 		}
-		wins, _ := t.e.store.Wins(m.ID, 5)
+		wins, _ := e.store.Wins(m.ID, 20)
 		for _, w := range wins {
-			if w.At.After(week) {
+			if w.At.After(week) && !w.At.After(now) {
 				v.Wins = append(v.Wins, short(w.Text, 80))
 			}
 		}
+		for _, ms := range m.Milestones {
+			if ms.Done.After(week) && !ms.Done.After(now) {
+				v.Milestones = append(v.Milestones, short(ms.Text, 80))
+			}
+		}
 		switch {
-		case m.Misses >= 2 || m.Onboarded && t.now.Sub(last) > 3*24*time.Hour:
+		case m.Misses >= 2 || m.Onboarded && now.Sub(last) > 3*24*time.Hour:
 			v.Status = "stuck"
 			v.Question = "What would make " + quoteText(short(m.Step, 60)) + " easier this week?"
-		case v.Kept > 0:
+			if m.LastObstacle != "" {
+				v.Question = "Last time " + quoteText(short(m.LastObstacle, 60)) + " got in the way. What would make it easier this week?"
+			}
+		case v.Kept > 0 || len(v.Milestones) > 0:
 			v.Status = "moving"
 		default:
 			v.Status = "getting started"
 		}
 		out = append(out, v)
+		who = append(who, m)
 	}
-	return out
+	return out, who
 }
 
 func quoteText(s string) string { return "“" + s + "”" }

@@ -70,6 +70,7 @@ var fixedMessages = []string{
 	"coach.withdrawn", "coach.notfound", "coach.self", "coach.nogroup", "coach.set",
 	"coach.notset",
 	"reminder", "back.to.question", "quiet.welcome", "quiet.back",
+	"digest.week", "digest.quiet", "coach.report",
 }
 
 // command runs a named command. Commands that keep the flow re-ask the
@@ -171,7 +172,8 @@ func cmdWin(t *turn, args string) {
 }
 
 func cmdProgress(t *turn, _ string) {
-	t.say("progress", t.progress())
+	vars, checkIns := t.progress()
+	t.add(Reply{Text: t.render("progress", 0, vars), Files: t.progressPictures(checkIns)})
 }
 
 func cmdRemind(t *turn, args string) {
@@ -212,8 +214,7 @@ func cmdPause(t *turn, args string) {
 		}
 		until = t.now.Add(d)
 	}
-	t.p.Schedule.Paused = true
-	t.p.Schedule.PausedUntil = until
+	t.p.pause(t.now, until)
 	t.reschedule()
 	vars := map[string]any{"Until": ""}
 	if !until.IsZero() {
@@ -228,14 +229,14 @@ func cmdResume(t *turn, _ string) {
 		t.say("resume.none", nil)
 		return
 	}
-	t.p.Schedule.Paused = false
-	t.p.Schedule.PausedUntil = time.Time{}
+	t.p.resume(t.now)
 	t.reschedule()
 	t.say("resume.set", nil)
 }
 
 func cmdStop(t *turn, _ string) {
 	t.leaveFlow()
+	t.p.resume(t.now)
 	t.p.Schedule = Schedule{}
 	t.reschedule()
 	t.say("stop.set", nil)

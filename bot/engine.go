@@ -43,6 +43,8 @@ type Config struct {
 	Rescheduled func()
 	// Metrics, if set, is told what the engine did.
 	Metrics Metrics
+	// Weekly sets the weekly digests and coach reports.
+	Weekly Weekly
 }
 
 // Metrics receives counts of what the engine does, for monitoring. The
@@ -94,6 +96,8 @@ type Engine struct {
 	queued      func()
 	rescheduled func()
 	metrics     Metrics
+	weekly      Weekly
+	weeklyState weeklyState
 	locks       [256]sync.Mutex
 }
 
@@ -105,7 +109,16 @@ func New(c Config) (*Engine, error) {
 	e := &Engine{
 		store: c.Store, words: c.Words, clock: c.Clock, log: c.Log,
 		grace: c.Grace, defaultZone: c.DefaultZone, zones: NewZones(), crons: NewCrons(),
-		queued: c.Queued, rescheduled: c.Rescheduled, metrics: c.Metrics,
+		queued: c.Queued, rescheduled: c.Rescheduled, metrics: c.Metrics, weekly: c.Weekly,
+	}
+	if e.weekly.Time == "" {
+		e.weekly.Time = "18:00"
+	}
+	if _, _, err := ParseClock(e.weekly.Time); err != nil {
+		return nil, fmt.Errorf("bot: weekly time %q: use a time of day like 18:00", e.weekly.Time)
+	}
+	if e.weekly.Grace <= 0 {
+		e.weekly.Grace = 12 * time.Hour
 	}
 	if e.metrics == nil {
 		e.metrics = noMetrics{}
@@ -302,7 +315,7 @@ func (e *Engine) newTurn(p *Person, ev Event, now time.Time) *turn {
 		// They are back: the usual rhythm returns, even after the quiet
 		// pause the scheduler made.
 		if p.Unanswered >= quietPause {
-			p.Schedule.Paused, p.Schedule.PausedUntil = false, time.Time{}
+			p.resume(now)
 		}
 		p.Unanswered = 0
 		zoneChanged = true

@@ -9,8 +9,9 @@ import (
 )
 
 // progress gathers what the progress summary shows: check-ins this week,
-// the current streak and the latest wins.
-func (t *turn) progress() map[string]any {
+// the current streak and the latest wins. It returns the check-ins it
+// read too, for the pictures.
+func (t *turn) progress() (map[string]any, []CheckIn) {
 	p := t.p
 	vars := map[string]any{"Week": 0, "WeekDone": 0, "WeekPartly": 0, "WeekNotYet": 0, "Streak": 0, "RecentWins": []string{}}
 	local := t.now.In(t.loc)
@@ -54,13 +55,13 @@ func (t *turn) progress() map[string]any {
 	if err != nil {
 		t.e.log.Error("load ratings", "person", p.ID, "err", err)
 	}
-	ratings = mergeRatings(ratings, t.ratings)
+	ratings = mergeRatings(ratings, t.ratings, 6)
 	var trend []string
 	for _, r := range ratings {
 		trend = append(trend, strconv.Itoa(r.Value))
 	}
 	vars["Ratings"] = strings.Join(trend, " → ")
-	return vars
+	return vars, checkIns
 }
 
 // streakWindow is how many days of check-ins a streak is counted from
@@ -125,8 +126,8 @@ func Streak(checkIns []CheckIn, sched *cron.SpecSchedule, loc *time.Location, no
 }
 
 // mergeRatings adds this turn's ratings to the stored ones (a rating and
-// its follow-up answers share a time), keeping the last six.
-func mergeRatings(stored, fresh []Rating) []Rating {
+// its follow-up answers share a time), keeping the last n.
+func mergeRatings(stored, fresh []Rating, n int) []Rating {
 	out := append([]Rating(nil), stored...)
 	for _, f := range fresh {
 		if n := len(out); n > 0 && out[n-1].At.Equal(f.At) {
@@ -135,8 +136,8 @@ func mergeRatings(stored, fresh []Rating) []Rating {
 		}
 		out = append(out, f)
 	}
-	if len(out) > 6 {
-		out = out[len(out)-6:]
+	if len(out) > n {
+		out = out[len(out)-n:]
 	}
 	return out
 }

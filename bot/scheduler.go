@@ -11,8 +11,9 @@ const fireBatch = 1000
 
 // FireDue sends every reminder due by now: each is fired, its next time
 // computed and the reminder queued in the outbox in one transaction, so a
-// crash can neither lose a reminder nor send it twice from here. It
-// returns how many people were handled (fired, skipped or rescheduled).
+// crash can neither lose a reminder nor send it twice from here. Then it
+// makes the weekly rounds due (see fireWeekly). It returns how many
+// people were handled (fired, skipped or rescheduled).
 func (e *Engine) FireDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
@@ -42,13 +43,26 @@ func (e *Engine) FireDue(ctx context.Context) (int, error) {
 			e.queued()
 		}
 		if n < fireBatch {
-			return total, nil
+			break
 		}
 	}
+	if _, err := e.fireWeekly(ctx, e.clock.Now()); err != nil {
+		return total, err
+	}
+	return total, nil
 }
 
-// NextDue returns when the next reminder is due.
-func (e *Engine) NextDue() (time.Time, bool, error) { return e.store.NextDue() }
+// NextDue returns when the next reminder or weekly round is due.
+func (e *Engine) NextDue() (time.Time, bool, error) {
+	next, ok, err := e.store.NextDue()
+	if err != nil {
+		return next, ok, err
+	}
+	if w, wok := e.nextWeekly(e.clock.Now()); wok && (!ok || w.Before(next)) {
+		next, ok = w, true
+	}
+	return next, ok, nil
+}
 
 // fire decides what a due reminder becomes and moves the person's next
 // reminder on. It only changes p and returns replies: no side effects, as
@@ -62,7 +76,7 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 	t.loc = loc
 	s := &p.Schedule
 	if s.Paused && !s.PausedUntil.IsZero() && !now.Before(s.PausedUntil) {
-		s.Paused, s.PausedUntil = false, time.Time{}
+		p.resume(s.PausedUntil)
 	}
 	late := now.Sub(due)
 	switch {
@@ -89,7 +103,7 @@ func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 		p.Misses++
 	}
 	if p.Unanswered >= quietPause {
-		s.Paused, s.PausedUntil = true, time.Time{}
+		p.pause(now, time.Time{})
 		e.log.Info("reminders paused for a quiet person", "person", p.ID)
 		t.reschedule()
 		return nil

@@ -49,6 +49,16 @@ type Store interface {
 	Ratings(id PersonID, n int) ([]Rating, error)
 	// Members returns the people of a group.
 	Members(group string) ([]*Person, error)
+	// Groups lists the groups that have members.
+	Groups() ([]string, error)
+	// GroupSettings returns a group's settings (zero when never set up).
+	GroupSettings(group string) (GroupSettings, error)
+	// LastWeekly returns when a group's weekly round was last made.
+	LastWeekly(group string) (time.Time, error)
+	// CommitWeekly records a group's round due at and queues its replies
+	// in one transaction; it reports false, changing nothing, when a
+	// round at or after at was already recorded.
+	CommitWeekly(group string, at time.Time, replies []Reply) (bool, error)
 	// Forget deletes everything about a person, leaving no trace in the
 	// file (freed pages included).
 	Forget(id PersonID) error

@@ -59,6 +59,14 @@ type Schedule struct {
 	// value with Paused true means "until resumed".
 	Paused      bool      `json:"paused,omitempty"`
 	PausedUntil time.Time `json:"paused_until,omitempty"`
+	// PausedAt is when the current pause began.
+	PausedAt time.Time `json:"paused_at,omitempty"`
+}
+
+// Period is a stretch of time, such as a pause that has ended.
+type Period struct {
+	From  time.Time `json:"from"`
+	Until time.Time `json:"until"`
 }
 
 // FlowState is where a person is in a conversation flow. Persisted with the
@@ -138,6 +146,9 @@ type Person struct {
 	// Faded is set once the person chose weekly reflection over daily
 	// reminders: their own system carries them now.
 	Faded bool `json:"faded,omitempty"`
+	// Pauses are the person's recent pauses that have ended (the
+	// newest few), so their calendar can show them.
+	Pauses []Period `json:"pauses,omitempty"`
 	// BestStreak is the longest streak celebrated so far.
 	BestStreak int `json:"best_streak,omitempty"`
 
@@ -229,7 +240,6 @@ type Reply struct {
 	Ask     string   `json:"ask,omitempty"`
 	Token   string   `json:"token,omitempty"`
 	Choices []Choice `json:"choices,omitempty"`
-	Image   []byte   `json:"image,omitempty"`
 	// Files are attachments (an export of the person's data).
 	Files []File `json:"files,omitempty"`
 	// Direct replies are not queued: the farewell after "forget" must
@@ -246,6 +256,17 @@ type Reply struct {
 	Reminder bool `json:"reminder,omitempty"`
 	// Place is where the conversation happened, when it was a channel.
 	Place Place `json:"place,omitempty"`
+	// Platform is set on a reply to a whole group (a weekly digest),
+	// which has no person in To to tell the platform by.
+	Platform string `json:"platform,omitempty"`
+}
+
+// Outbox is the platform whose outbox a reply goes to.
+func (r Reply) Outbox() string {
+	if r.To == "" {
+		return r.Platform
+	}
+	return r.To.Platform()
 }
 
 // File is an attachment to a reply.
@@ -277,10 +298,17 @@ type Address struct {
 // GroupSettings are a group's choices made with setup: the channel public
 // wins and digests go to, and the role that marks coaches.
 type GroupSettings struct {
-	Channel   string    `json:"channel,omitempty"`
-	CoachRole string    `json:"coach_role,omitempty"`
-	By        string    `json:"by,omitempty"`
-	At        time.Time `json:"at"`
+	Channel   string `json:"channel,omitempty"`
+	CoachRole string `json:"coach_role,omitempty"`
+	// Zone is the group's IANA zone, for its weekly digest; empty means
+	// the bot's default zone.
+	Zone string `json:"zone,omitempty"`
+	// DigestDay ("friday") and DigestTime ("17:00") move the group's
+	// weekly digest from the configured default.
+	DigestDay  string    `json:"digest_day,omitempty"`
+	DigestTime string    `json:"digest_time,omitempty"`
+	By         string    `json:"by,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // Undeliverable is a reply the platform refused for good, with why.
@@ -288,4 +316,28 @@ type Undeliverable struct {
 	Envelope Envelope  `json:"envelope"`
 	Reason   string    `json:"reason"`
 	At       time.Time `json:"at"`
+}
+
+// maxPauses is how many ended pauses a person keeps: enough for the
+// weeks their calendar shows.
+const maxPauses = 12
+
+// pause holds reminders from now until until (zero: until resumed).
+func (p *Person) pause(now, until time.Time) {
+	if !p.Schedule.Paused {
+		p.Schedule.PausedAt = now
+	}
+	p.Schedule.Paused, p.Schedule.PausedUntil = true, until
+}
+
+// resume ends a pause at the given time, remembering it.
+func (p *Person) resume(at time.Time) {
+	s := &p.Schedule
+	if s.Paused && !s.PausedAt.IsZero() && at.After(s.PausedAt) {
+		p.Pauses = append(p.Pauses, Period{From: s.PausedAt, Until: at})
+		if len(p.Pauses) > maxPauses {
+			p.Pauses = p.Pauses[len(p.Pauses)-maxPauses:]
+		}
+	}
+	s.Paused, s.PausedUntil, s.PausedAt = false, time.Time{}, time.Time{}
 }

@@ -24,7 +24,8 @@ func (db *DB) Forget(id bot.PersonID) error {
 
 // ForgetGroup deletes a whole group, in one transaction: every member of
 // group, every person whose id starts with prefix (a Slack workspace's
-// people, members or not), and the group's settings; then compacts once.
+// people, members or not), the group's settings and anything queued for
+// the group; then compacts once.
 // It is what an uninstalled app owes the workspace. It returns how many
 // people were forgotten.
 func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
@@ -48,6 +49,15 @@ func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 			}
 		}
 		n = len(ids)
+		// What was queued for the group itself (a digest names its
+		// people) goes too.
+		inGroup := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"group":"`+group+`"`)) }
+		if err := deleteWhere(tx.Bucket(bucketOutbox), inGroup); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketWeekly).Delete([]byte(group)); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketGroupCfg).Delete([]byte(group))
 	})
 	if err != nil {

@@ -200,7 +200,7 @@ func queue(tx *bolt.Tx, replies []bot.Reply, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		env := bot.Envelope{Seq: seq, Platform: r.To.Platform(), Queued: now, Reply: r}
+		env := bot.Envelope{Seq: seq, Platform: r.Outbox(), Queued: now, Reply: r}
 		v, err := json.Marshal(env)
 		if err != nil {
 			return fmt.Errorf("store: encode reply %s: %w", r.Key, err)

@@ -45,7 +45,7 @@ var (
 	bucketGroupCfg  = []byte("group_settings")
 	bucketFailed    = []byte("undeliverable")
 	keySchema       = []byte("schema")
-	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime, bucketRatings, bucketGroups, bucketAddress, bucketGroupCfg, bucketFailed}
+	allBuckets      = [][]byte{bucketMeta, bucketPeople, bucketCheckIns, bucketWins, bucketDue, bucketOutbox, bucketEvents, bucketEventTime, bucketRatings, bucketGroups, bucketAddress, bucketGroupCfg, bucketFailed, bucketWeekly}
 )
 
 // migrations[i] upgrades a database from schema i+1 to i+2. Each runs in

@@ -221,7 +221,9 @@ func (c *Chat) wait(ctx context.Context, arg string) error {
 		if !ok || next.After(target) {
 			break
 		}
-		c.Sim.Set(next)
+		if next.After(c.Sim.Now()) {
+			c.Sim.Set(next)
+		}
 		if _, err := c.Engine.FireDue(ctx); err != nil {
 			return err
 		}
@@ -292,13 +294,14 @@ func (c *Chat) print(r bot.Reply) {
 		c.choices, c.ask, c.token = nil, "", ""
 	}
 	for _, f := range r.Files {
-		b.WriteString("  " + c.save(f) + "\n")
+		b.WriteString("  " + c.save(r.To, f) + "\n")
 	}
 	io.WriteString(c.Out, b.String())
 }
 
-// save writes an attachment to FilesDir and says where it went.
-func (c *Chat) save(f bot.File) string {
+// save writes an attachment to FilesDir, under the name of the person it
+// is for, and says where it went.
+func (c *Chat) save(to bot.PersonID, f bot.File) string {
 	dir := c.FilesDir
 	if dir == "" {
 		dir = "."
@@ -306,7 +309,11 @@ func (c *Chat) save(f bot.File) string {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Sprintf("(could not save %s: %v)", f.Name, err)
 	}
-	path := filepath.Join(dir, c.User+"-"+filepath.Base(f.Name))
+	who := c.User
+	if _, name, ok := strings.Cut(string(to), ":"); ok && name != "" {
+		who = name
+	}
+	path := filepath.Join(dir, who+"-"+filepath.Base(f.Name))
 	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
 		return fmt.Sprintf("(could not save %s: %v)", f.Name, err)
 	}

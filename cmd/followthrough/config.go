@@ -34,6 +34,13 @@ type Config struct {
 	Reminders struct {
 		Grace Duration `yaml:"grace"`
 	} `yaml:"reminders"`
+	// Weekly is each group's digest and each coach's report.
+	Weekly struct {
+		Enabled bool     `yaml:"enabled"`
+		Day     string   `yaml:"day"`
+		Time    string   `yaml:"time"`
+		Grace   Duration `yaml:"grace"`
+	} `yaml:"weekly"`
 	Discord struct {
 		Enabled bool `yaml:"enabled"`
 		// Guilds get the slash commands at once; empty: global commands.
@@ -94,6 +101,10 @@ func defaultConfig() Config {
 	c.Log.Level = "info"
 	c.Log.Format = "text"
 	c.Reminders.Grace = Duration{2 * time.Hour}
+	c.Weekly.Enabled = true
+	c.Weekly.Day = "sunday"
+	c.Weekly.Time = "18:00"
+	c.Weekly.Grace = Duration{12 * time.Hour}
 	c.Shutdown.Timeout = Duration{10 * time.Second}
 	c.Backup.Every = Duration{6 * time.Hour}
 	c.Backup.Keep = 14
@@ -143,6 +154,9 @@ func parseConfig(b []byte, c *Config) error {
 		check("log.level", oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level)),
 		check("log.format", oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("%q: use text or json", c.Log.Format)),
 		check("reminders.grace", c.Reminders.Grace.Duration > 0 && c.Reminders.Grace.Duration <= 7*24*time.Hour, "must be between 1m and 7d"),
+		check("weekly.day", validWeekday(c.Weekly.Day), fmt.Sprintf("%q: use a day of the week, like sunday or fri", c.Weekly.Day)),
+		check("weekly.time", validClock(c.Weekly.Time), fmt.Sprintf("%q: use a time of day, like 18:00", c.Weekly.Time)),
+		check("weekly.grace", c.Weekly.Grace.Duration > 0 && c.Weekly.Grace.Duration <= 6*24*time.Hour, "must be between 1m and 6d"),
 		check("backup.every", c.Backup.Every.Duration >= time.Minute, "must be at least 1m"),
 		check("backup.keep", c.Backup.Keep >= 1 && c.Backup.Keep <= 10000, "must be between 1 and 10000"),
 		check("shutdown.timeout", c.Shutdown.Timeout.Duration >= time.Second && c.Shutdown.Timeout.Duration <= 5*time.Minute, "must be between 1s and 5m"),
@@ -167,6 +181,16 @@ func parseConfig(b []byte, c *Config) error {
 		}
 	}
 	return nil
+}
+
+func validWeekday(s string) bool { _, ok := bot.ParseWeekday(s); return ok }
+
+func validClock(s string) bool { _, _, err := bot.ParseClock(s); return err == nil }
+
+// weekly turns the config's weekly keys into the engine's.
+func (c Config) weekly() bot.Weekly {
+	day, _ := bot.ParseWeekday(c.Weekly.Day)
+	return bot.Weekly{Off: !c.Weekly.Enabled, Day: day, Time: c.Weekly.Time, Grace: c.Weekly.Grace.Duration}
 }
 
 func oneOf(v string, options ...string) bool {

@@ -32,6 +32,8 @@ func TestConfigErrorsPointAtTheLine(t *testing.T) {
 		{"not yaml", "zone: [UTC\n", "line"},
 		{"wrong type", "log: verbose\n", `line 1: log: "verbose" does not fit here; log takes a section of keys`},
 		{"list for a value", "zone:\n  - UTC\n", "line 2: zone: a list does not fit here"},
+		{"bad weekly day", "weekly:\n  enabled: true\n  day: someday\n", `line 3: weekly.day: "someday"`},
+		{"bad weekly time", "weekly:\n  time: 25:00\n", `line 2: weekly.time: "25:00"`},
 		{"missing prompts folder", "prompts: /nonexistent/folder\n", "line 1: prompts:"},
 	}
 	for _, tt := range tests {

@@ -460,7 +460,7 @@ func assemble(dbPath string, cfg Config, clk bot.Clock, zone string, log *slog.L
 	}
 	a.engine, err = bot.New(bot.Config{
 		Store: db, Words: words, Clock: clk, Log: log, Grace: cfg.Reminders.Grace.Duration,
-		DefaultZone: zone, Metrics: m,
+		DefaultZone: zone, Metrics: m, Weekly: cfg.weekly(),
 		Queued: func() {
 			notify(a.queued)
 			for _, ch := range a.senders {

@@ -1,0 +1,204 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"followthrough/bot"
+)
+
+// weekly drains the outbox and returns the weekly round's replies in it.
+func (r *rig) weekly(t *testing.T) []bot.Reply {
+	t.Helper()
+	if _, err := r.engine.FireDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	envs, err := r.db.Pending("test", 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []bot.Reply
+	var seqs []uint64
+	for _, env := range envs {
+		seqs = append(seqs, env.Seq)
+		if strings.HasPrefix(env.Reply.Key, "weekly/") {
+			out = append(out, env.Reply)
+		}
+	}
+	if err := r.db.Delivered("test", seqs...); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// in sends an event from who in group.
+func (r *rig) in(t *testing.T, who, group, command, text string) {
+	t.Helper()
+	r.send(t, bot.Event{Person: bot.NewPersonID("test", who), Name: who, Place: bot.Place{Group: group}, Command: command, Text: text})
+}
+
+// TestWeeklyDigestAndCoachReport walks a group through two weeks: the
+// digest celebrates the public people's wins, streaks and milestones and
+// never shows a private person; a quiet week gets a warm note; the coach
+// gets a report of consenting members only, with their calendars; each
+// round is made once, across restarts.
+func TestWeeklyDigestAndCoachReport(t *testing.T) {
+	r := newRig(t, monday8)
+	for _, who := range []string{"ana", "bo", "cy", "coach"} {
+		r.onboard(t, who)
+		r.in(t, who, "g1", "", "hi")
+	}
+	r.in(t, "ana", "g1", "share", "public")
+	r.in(t, "cy", "g1", "share", "public")
+	for _, who := range []string{"ana", "bo"} {
+		r.in(t, who, "g1", "coach", "coach")
+		r.in(t, who, "g1", "", "yes")
+	}
+	r.in(t, "ana", "g1", "milestone", "add first chapter")
+	r.in(t, "bo", "g1", "milestone", "add bo's secret milestone")
+	// Thursday to Sunday: ana and bo check in each morning.
+	for day := 3; day <= 6; day++ {
+		r.clock.Set(monday8.AddDate(0, 0, day).Add(2 * time.Hour))
+		r.weekly(t)
+		r.in(t, "ana", "g1", "checkin", "done")
+		r.in(t, "bo", "g1", "checkin", "done")
+	}
+	r.in(t, "ana", "g1", "win", "finished the outline")
+	r.in(t, "ana", "g1", "milestone", "1")
+	r.in(t, "bo", "g1", "win", "bo's secret win")
+	r.in(t, "bo", "g1", "milestone", "1")
+
+	r.clock.Set(time.Date(2026, 3, 8, 17, 59, 0, 0, mustZone("Europe/Berlin")))
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("weekly round before Sunday 18:00: %+v", got)
+	}
+	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	got := r.weekly(t)
+	var digest, report *bot.Reply
+	for i := range got {
+		switch {
+		case got[i].Visibility == bot.Group:
+			digest = &got[i]
+		case got[i].To == bot.NewPersonID("test", "coach"):
+			report = &got[i]
+		default:
+			t.Errorf("weekly reply to someone else: %+v", got[i])
+		}
+	}
+	if digest == nil || report == nil {
+		t.Fatalf("want a digest and a coach report; got %+v", got)
+	}
+	for _, want := range []string{"ana", "finished the outline", "first chapter", "4 days in a row"} {
+		if !strings.Contains(digest.Text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, digest.Text)
+		}
+	}
+	for _, never := range []string{"bo's", "secret", "cy"} {
+		if strings.Contains(digest.Text, never) {
+			t.Errorf("digest shows %q (private, or nothing to celebrate):\n%s", never, digest.Text)
+		}
+	}
+	if digest.Place.Group != "g1" || digest.Platform != "test" || digest.To != "" {
+		t.Errorf("digest addressed to %q/%q/%q; want the group g1 on test", digest.Place.Group, digest.Platform, digest.To)
+	}
+	for _, want := range []string{"ana", "bo", "bo's secret win", "first chapter"} {
+		if !strings.Contains(report.Text, want) {
+			t.Errorf("coach report lacks %q:\n%s", want, report.Text)
+		}
+	}
+	if strings.Contains(report.Text, "cy") {
+		t.Errorf("coach report shows cy, who did not consent:\n%s", report.Text)
+	}
+	if len(report.Files) != 2 {
+		t.Fatalf("coach report has %d calendars; want 2 (ana, bo)", len(report.Files))
+	}
+	for _, f := range report.Files {
+		if _, err := png.Decode(bytes.NewReader(f.Data)); err != nil || f.Type != "image/png" {
+			t.Errorf("calendar %s is not a PNG: %v", f.Name, err)
+		}
+	}
+
+	// Once: again now, and after a restart.
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("round made twice: %+v", got)
+	}
+	r.restart(t)
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("round made again after a restart: %+v", got)
+	}
+
+	// A quiet week: a warm note, not an empty list.
+	r.clock.Set(time.Date(2026, 3, 15, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	got = r.weekly(t)
+	if len(got) == 0 || got[0].Visibility != bot.Group {
+		t.Fatalf("no digest in a quiet week: %+v", got)
+	}
+	if text := got[0].Text; strings.Contains(text, "•") || !strings.Contains(strings.ToLower(text), "quiet") && !strings.Contains(text, "Nothing to report") {
+		t.Errorf("quiet week digest:\n%s", text)
+	}
+}
+
+// TestWeeklyRoundMissedLongAgoIsSkipped: down over the digest time for
+// longer than the grace, the bot skips that week rather than sending a
+// stale digest, and makes the next one on time.
+func TestWeeklyRoundMissedLongAgoIsSkipped(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	r.in(t, "ana", "g1", "share", "public")
+	r.weekly(t)
+	r.clock.Set(time.Date(2026, 3, 9, 8, 0, 0, 0, mustZone("Europe/Berlin"))) // 14h after Sunday 18:00
+	r.restart(t)
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("stale digest sent: %+v", got)
+	}
+	r.clock.Set(time.Date(2026, 3, 15, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if got := r.weekly(t); len(got) != 1 {
+		t.Fatalf("next week's digest: %+v", got)
+	}
+}
+
+// TestWeeklyNobodyPublicNoDigest: a group where everyone is private gets
+// no digest at all, and nothing of theirs is posted.
+func TestWeeklyNobodyPublicNoDigest(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	r.in(t, "ana", "g1", "win", "private win")
+	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("weekly round for a private group: %+v", got)
+	}
+}
+
+// TestWeeklyGroupZoneAndDay: a group's own day, time and zone move its
+// digest; NextDue tells the scheduler when.
+func TestWeeklyGroupZoneAndDay(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	r.in(t, "ana", "g1", "share", "public")
+	if err := r.db.SetGroupSettings("g1", bot.GroupSettings{Zone: "America/New_York", DigestDay: "fri", DigestTime: "17:30"}); err != nil {
+		t.Fatal(err)
+	}
+	r.restart(t)
+	want := time.Date(2026, 3, 6, 17, 30, 0, 0, mustZone("America/New_York"))
+	r.weekly(t)
+	next, ok, err := r.engine.NextDue()
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	// ana's daily reminder comes first; the round is due at want.
+	if next.After(want) {
+		t.Fatalf("NextDue = %v; want no later than %v", next, want)
+	}
+	r.clock.Set(want.Add(-time.Minute))
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("digest a minute early: %+v", got)
+	}
+	r.clock.Set(want)
+	if got := r.weekly(t); len(got) != 1 {
+		t.Fatalf("digest at Friday 17:30 New York: %+v", got)
+	}
+}
