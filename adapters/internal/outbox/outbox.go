@@ -10,16 +10,31 @@
 //   - Proactive sends are paced: Rate per second in all, and PerKey
 //     between two sends to one conversation.
 //   - A rate limit is waited out exactly as the platform said; other
-//     failures back off exponentially with jitter, up to a minute.
+//     failures back off exponentially, up to a minute: a reply that
+//     failed waits its own back-off and holds back only its own
+//     conversation, while the others go on; a few failures in a row, in
+//     different conversations, mean the platform itself is down, and
+//     then everything waits (with jitter) until it accepts a reply.
 //   - Nothing is retried forever: after MaxAttempts failed tries, or once
-//     a reply has waited MaxAge, it is given up with the reason. A
-//     reminder older than Grace is dropped: it would arrive at the wrong
-//     time (the scheduler's own rule for reminders missed in downtime).
+//     a reply has waited MaxAge, it is given up with the reason. A try
+//     counts against a reply only when the platform accepted some other
+//     reply since its previous failed try: an outage, when nothing gets
+//     through, is nobody's fault and costs no reply its tries, so an
+//     hour-long outage loses nothing; MaxAge bounds it. A reminder older
+//     than Grace is dropped: it would arrive at the wrong time (the
+//     scheduler's own rule for reminders missed in downtime).
+//   - A reply the platform takes in parts (a long text split in several
+//     messages, files after the text) is resumed after the parts already
+//     accepted: see PartsSent.
 //
 // The backlog lives in bbolt, not in memory: the loop reads it in pages.
+//
+// All waiting goes through Now and After, so a test can run the loop on
+// a simulated clock.
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,19 +87,43 @@ type Loop struct {
 	// MaxAttempts and MaxAge bound retries (defaults 10 and 24h).
 	MaxAttempts int
 	MaxAge      time.Duration
+	// Backoff is the first wait after a failure that is not a rate
+	// limit (default 1s). A reply waits it after its first failed try,
+	// then twice as long plus Backoff after each, up to MaxBackoff
+	// (default a minute); while the platform accepts nothing at all,
+	// the whole loop backs off the same way, with jitter.
+	Backoff    time.Duration
+	MaxBackoff time.Duration
 	// Grace drops reminders queued longer ago than this (0: never).
 	Grace   time.Duration
 	Queued  <-chan struct{}
 	Metrics bot.DeliveryMetrics
 	Log     *slog.Logger
-	Now     func() time.Time
+	// Now and After are the clock the loop paces, ages and waits by
+	// (defaults time.Now and time.After). After must move Now on by
+	// the time it waits: a simulated Now comes with its own After.
+	Now   func() time.Time
+	After func(time.Duration) <-chan time.Time
 
 	// The loop's own state: Run is its only goroutine.
 	next      time.Time            // earliest start of the next send
 	notBefore time.Time            // a rate limit's end: nothing goes before it
 	lastKey   map[string]time.Time // last send per conversation
-	attempts  map[uint64]int       // failed tries per queued reply
+	failures  map[uint64]*failure  // failed tries per queued reply
+	accepted  uint64               // replies accepted so far
+	parts     map[uint64]int       // parts accepted per reply, for a retry to resume
 }
+
+// failure is a queued reply's record of failed tries.
+type failure struct {
+	tries    int       // the tries counted against it
+	accepted uint64    // Loop.accepted at its last failed try
+	next     time.Time // not tried again before this
+}
+
+// outageAfter is how many failures in a row, each in a conversation of
+// its own, make a pass stop: the platform, not one reply, is failing.
+const outageAfter = 3
 
 func (l *Loop) defaults() {
 	if l.Rate <= 0 {
@@ -96,6 +135,12 @@ func (l *Loop) defaults() {
 	if l.MaxAge <= 0 {
 		l.MaxAge = 24 * time.Hour
 	}
+	if l.Backoff <= 0 {
+		l.Backoff = time.Second
+	}
+	if l.MaxBackoff <= 0 {
+		l.MaxBackoff = time.Minute
+	}
 	if l.Metrics == nil {
 		l.Metrics = bot.NoDeliveryMetrics{}
 	}
@@ -105,11 +150,15 @@ func (l *Loop) defaults() {
 	if l.Now == nil {
 		l.Now = time.Now
 	}
+	if l.After == nil {
+		l.After = time.After
+	}
 	if l.Key == nil {
 		l.Key = Conversation
 	}
 	l.lastKey = map[string]time.Time{}
-	l.attempts = map[uint64]int{}
+	l.failures = map[uint64]*failure{}
+	l.parts = map[uint64]int{}
 }
 
 // Run delivers until ctx ends.
@@ -117,9 +166,15 @@ func (l *Loop) Run(ctx context.Context) {
 	l.defaults()
 	backoff := time.Duration(0)
 	for {
+		accepted := l.accepted
 		wait, err := l.drain(ctx)
 		if wait <= 0 {
 			wait = time.Second
+		}
+		if l.accepted != accepted {
+			// The platform took replies: whatever failed, it is up, and
+			// the back-off starts over rather than growing.
+			backoff = 0
 		}
 		var later RetryLater
 		switch {
@@ -129,34 +184,31 @@ func (l *Loop) Run(ctx context.Context) {
 			// The platform said how long: nothing is sent before then,
 			// however much new work arrives meanwhile.
 			wait = max(later.After, 10*time.Millisecond)
-			l.notBefore = time.Now().Add(wait)
+			l.notBefore = l.Now().Add(wait)
 			l.Log.Info(l.Platform+": rate limited", "retry_after", wait)
 		case errors.As(err, &later):
-			backoff = min(2*backoff+time.Second, time.Minute)
+			backoff = min(2*backoff+l.Backoff, l.MaxBackoff)
 			wait = backoff + time.Duration(rand.Int64N(int64(backoff/4)+1))
 			l.Log.Warn(l.Platform+": delivery will be retried", "in", wait, "err", later.Err)
 		default:
-			backoff = min(2*backoff+time.Second, time.Minute)
+			backoff = min(2*backoff+l.Backoff, l.MaxBackoff)
 			wait = backoff
 			l.Log.Error(l.Platform+": outbox", "err", err)
 		}
-		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return
 		case <-l.Queued:
-			timer.Stop()
 			if err != nil {
 				// Woken by new work during a back-off: let a short wait
 				// pass first (a rate limit's end is kept by notBefore).
 				select {
 				case <-ctx.Done():
 					return
-				case <-time.After(min(wait, time.Second)):
+				case <-l.After(min(wait, time.Second)):
 				}
 			}
-		case <-timer.C:
+		case <-l.After(wait):
 		}
 	}
 }
@@ -164,30 +216,42 @@ func (l *Loop) Run(ctx context.Context) {
 // page is how many queued replies one read of the outbox takes.
 const page = 200
 
-// drain sends what is pending. A conversation that must wait (paced, or
-// a reply ahead of it failed) is skipped for now with all its later
-// replies; drain then says how long until it may go on. A rate limit or
-// an unreachable platform stops the pass.
+// drain sends what is pending, a page at a time from the oldest reply.
+// A conversation that must wait (paced, or its oldest reply waiting out
+// its back-off) is skipped for now with all its later replies; once one
+// may go on, the outbox is read again from the oldest, so it goes
+// first. With nothing more to send now, drain says how long until a
+// conversation may go on. A rate limit stops the pass, and so do
+// outageAfter failures in a row: the platform is unreachable. A pass
+// that saw a failure returns it, for the back-off.
 func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
-	if wait := time.Until(l.notBefore); wait > 0 {
+	if wait := l.notBefore.Sub(l.Now()); wait > 0 {
 		return wait, nil
 	}
-	blocked := map[string]bool{}
-	soonest := time.Duration(0)
-	later := func(d time.Duration) {
-		if soonest == 0 || d < soonest {
-			soonest = d
-		}
-	}
+	var failed error // the last failure worth a back-off
+	inARow := 0      // failures since the last reply the platform answered
 	for {
 		batch, err := l.Store.Pending(l.Platform, page)
 		if err != nil || len(batch) == 0 {
-			return soonest, err
+			return 0, cmp.Or(err, failed)
+		}
+		// A conversation whose oldest reply may not go now: its later
+		// replies wait too, to keep the order. due is when the first
+		// of them may go on.
+		blocked := map[string]bool{}
+		var due time.Time
+		later := func(d time.Duration) {
+			if at := l.Now().Add(d); due.IsZero() || at.Before(due) {
+				due = at
+			}
 		}
 		progressed := false
 		for _, env := range batch {
 			if ctx.Err() != nil {
 				return 0, nil
+			}
+			if progressed && !due.IsZero() && !l.Now().Before(due) {
+				break // a conversation skipped may go on: read again
 			}
 			key := l.Key(env.Reply)
 			if blocked[key] {
@@ -203,21 +267,31 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 				later(wait)
 				continue
 			}
+			if f := l.failures[env.Seq]; f != nil {
+				if wait := f.next.Sub(l.Now()); wait > 0 {
+					blocked[key] = true // its back-off, and its conversation's
+					later(wait)
+					continue
+				}
+			}
 			if !l.paceWait(ctx) {
 				return 0, nil
 			}
-			err := l.Deliver(ctx, env)
+			err := l.Deliver(context.WithValue(ctx, partsKey{}, &progress{l, env.Seq}), env)
 			l.sent(key)
 			var p Permanent
 			var rl RetryLater
 			switch {
 			case err == nil:
 				l.Metrics.Sent(l.Platform)
-				delete(l.attempts, env.Seq)
+				l.accepted++
+				inARow = 0
+				l.forget(env.Seq)
 				if err := l.Store.Delivered(l.Platform, env.Seq); err != nil {
 					return 0, err
 				}
 			case errors.As(err, &p):
+				inARow = 0 // the platform answered: it is up
 				l.giveUp(env, p.Kind, p.Reason)
 			case ctx.Err() != nil:
 				return 0, nil
@@ -226,26 +300,72 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 				return 0, err
 			default:
 				l.Metrics.Failed(l.Platform, "retry")
-				l.attempts[env.Seq]++
-				if n := l.attempts[env.Seq]; n >= l.MaxAttempts {
+				if n := l.charge(env.Seq); n >= l.MaxAttempts {
 					l.giveUp(env, "attempts", fmt.Sprintf("gave up after %d failed attempts: %v", n, err))
 					break
 				}
-				// Keep this conversation's order; the others can go on
+				// Keep this conversation's order; the others go on,
 				// unless the platform itself is unreachable.
 				blocked[key] = true
-				if !errors.As(err, &rl) || rl.After >= time.Second {
+				if errors.As(err, &rl) && rl.After < time.Second {
+					// Soon, as the platform said.
+					l.failures[env.Seq].next = l.Now().Add(rl.After)
+					later(rl.After)
+					continue
+				}
+				later(l.backOff(env.Seq))
+				failed = err
+				if inARow++; inARow >= outageAfter {
 					return 0, err
 				}
-				later(rl.After)
 				continue
 			}
 			progressed = true
 		}
 		if !progressed {
-			return soonest, nil
+			if due.IsZero() {
+				return 0, failed
+			}
+			return max(due.Sub(l.Now()), time.Millisecond), failed
 		}
 	}
+}
+
+// charge counts a failed try against a reply and returns how many
+// count. The first always does; a later one only if the platform
+// accepted another reply since: while nothing gets through (an outage)
+// a reply keeps its tries, and MaxAge alone bounds its wait.
+func (l *Loop) charge(seq uint64) int {
+	f := l.failures[seq]
+	if f == nil {
+		f = &failure{}
+		l.failures[seq] = f
+	} else if f.accepted == l.accepted {
+		return f.tries
+	}
+	f.tries++
+	f.accepted = l.accepted
+	return f.tries
+}
+
+// backOff sets when a reply that failed may be tried again, and returns
+// how long that is: Backoff after its first counted try, then twice as
+// long plus Backoff each time, up to MaxBackoff.
+func (l *Loop) backOff(seq uint64) time.Duration {
+	f := l.failures[seq]
+	wait := time.Duration(0)
+	for i := 0; i < f.tries && wait < l.MaxBackoff; i++ {
+		wait = 2*wait + l.Backoff
+	}
+	wait = min(wait, l.MaxBackoff)
+	f.next = l.Now().Add(wait)
+	return wait
+}
+
+// forget drops what the loop kept about a reply that left the outbox.
+func (l *Loop) forget(seq uint64) {
+	delete(l.failures, seq)
+	delete(l.parts, seq)
 }
 
 // expired says why a reply should not be sent any more, or "".
@@ -269,7 +389,7 @@ func (l *Loop) expired(env bot.Envelope) string {
 
 func (l *Loop) giveUp(env bot.Envelope, kind, reason string) {
 	l.Metrics.Failed(l.Platform, kind)
-	delete(l.attempts, env.Seq)
+	l.forget(env.Seq)
 	l.Log.Warn(l.Platform+": reply undeliverable", "to", env.Reply.To, "reason", reason)
 	if err := l.Store.GiveUp(env, reason, l.Now()); err != nil {
 		l.Log.Error(l.Platform+": record undeliverable", "err", err)
@@ -280,19 +400,17 @@ func (l *Loop) giveUp(env bot.Envelope, kind, reason string) {
 // from the start of the previous send, so slow requests do not slow the
 // rate further.
 func (l *Loop) paceWait(ctx context.Context) bool {
-	now := time.Now()
+	now := l.Now()
 	start := now
 	if l.next.After(now) {
 		start = l.next
 	}
 	l.next = start.Add(time.Duration(float64(time.Second) / l.Rate))
 	if d := start.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
 		select {
 		case <-ctx.Done():
 			return false
-		case <-t.C:
+		case <-l.After(d):
 		}
 	}
 	return true
@@ -307,7 +425,7 @@ func (l *Loop) keyWait(key string) time.Duration {
 	if !ok {
 		return 0
 	}
-	wait := l.PerKey - time.Since(last)
+	wait := l.PerKey - l.Now().Sub(last)
 	if wait <= 0 {
 		delete(l.lastKey, key) // keep the map small
 		return 0
@@ -317,7 +435,7 @@ func (l *Loop) keyWait(key string) time.Duration {
 
 func (l *Loop) sent(key string) {
 	if l.PerKey > 0 {
-		l.lastKey[key] = time.Now()
+		l.lastKey[key] = l.Now()
 	}
 }
 
@@ -328,4 +446,33 @@ func Conversation(r bot.Reply) string {
 		return "g:" + r.Place.Group
 	}
 	return "p:" + string(r.To)
+}
+
+type partsKey struct{}
+
+// progress is the reply being delivered, for PartsSent and PartSent.
+type progress struct {
+	l   *Loop
+	seq uint64
+}
+
+// PartsSent is how many parts of the reply being delivered (its
+// messages, then its files, in the order the adapter sends them) the
+// platform accepted on earlier tries that failed further on. Deliver
+// skips them: sending them again would repeat them. It is 0 outside a
+// Loop's Deliver.
+func PartsSent(ctx context.Context) int {
+	if p, ok := ctx.Value(partsKey{}).(*progress); ok {
+		return p.l.parts[p.seq]
+	}
+	return 0
+}
+
+// PartSent records that the platform accepted the next part of the
+// reply being delivered. Deliver calls it on its own goroutine, after
+// each part; outside a Loop's Deliver it does nothing.
+func PartSent(ctx context.Context) {
+	if p, ok := ctx.Value(partsKey{}).(*progress); ok {
+		p.l.parts[p.seq]++
+	}
 }

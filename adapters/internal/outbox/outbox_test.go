@@ -127,12 +127,37 @@ func TestEveryReplyOnceInOrderThroughFailures(t *testing.T) {
 	}
 }
 
+// add queues one more reply for person p of the test platform.
+func add(t *testing.T, db *store.DB, p int, key, text string) {
+	t.Helper()
+	id := bot.NewPersonID("test", fmt.Sprint(p))
+	person, _, err := db.Person(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if person == nil {
+		person = &bot.Person{ID: id}
+	}
+	expect := person.Version
+	person.LastSeen = time.Now()
+	if err := db.Commit(bot.Change{Person: person, Expect: expect, Replies: []bot.Reply{{Key: key, To: id, Text: text}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNothingIsRetriedForever: a reply that keeps failing while the
+// platform accepts others is given up after MaxAttempts, and the
+// replies behind it go on.
 func TestNothingIsRetriedForever(t *testing.T) {
 	db := queue(t, 1, 2, false)
-	tries := 0
+	tries, others := 0, 0
 	got := run(t, db, &outbox.Loop{Rate: 5000, MaxAttempts: 3}, func(env bot.Envelope) error {
 		if env.Reply.Key == "0-0" {
 			tries++
+			// Someone else's reply is queued, and goes through, between
+			// two tries: the platform is up, the fault is this reply's.
+			others++
+			add(t, db, 1, fmt.Sprint("other-", others), fmt.Sprint("other ", others))
 			return outbox.RetryLater{After: time.Millisecond, Err: errors.New("boom")}
 		}
 		return nil
@@ -143,9 +168,37 @@ func TestNothingIsRetriedForever(t *testing.T) {
 	if len(got[bot.NewPersonID("test", "0")]) != 1 {
 		t.Errorf("the next reply was not delivered after the give-up: %v", got)
 	}
+	if n := len(got[bot.NewPersonID("test", "1")]); n != others {
+		t.Errorf("%d of the other person's %d replies delivered", n, others)
+	}
 	failed, _ := db.Undelivered("test")
 	if len(failed) != 1 || !strings.Contains(failed[0].Reason, "gave up after 3 failed attempts") {
 		t.Errorf("undelivered = %+v", failed)
+	}
+}
+
+// TestAnOutageCostsNoReplyItsTries: while nothing gets through, failed
+// tries are not counted against the replies waiting (MaxAge bounds
+// them); when the platform returns, every reply goes, in order.
+func TestAnOutageCostsNoReplyItsTries(t *testing.T) {
+	db := queue(t, 4, 3, false)
+	tries := 0
+	got := run(t, db, &outbox.Loop{Rate: 5000, MaxAttempts: 3}, func(env bot.Envelope) error {
+		if tries++; tries <= 40 { // the platform is down for 40 tries
+			return outbox.RetryLater{After: time.Millisecond, Err: errors.New("503")}
+		}
+		return nil
+	})
+	if tries <= 40 {
+		t.Fatalf("only %d tries: the outage was not exercised", tries)
+	}
+	for p := 0; p < 4; p++ {
+		if g := strings.Join(got[bot.NewPersonID("test", fmt.Sprint(p))], ","); g != "message 0,message 1,message 2" {
+			t.Errorf("person %d got %s", p, g)
+		}
+	}
+	if failed, _ := db.Undelivered("test"); len(failed) != 0 {
+		t.Errorf("an outage cost replies: %+v", failed)
 	}
 }
 
