@@ -55,6 +55,10 @@ type client interface {
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	// The raw requests, for messages with fields discordgo does not
+	// know (a nonce Discord enforces).
+	RequestWithBucketID(method, urlStr string, data any, bucketID string, options ...discordgo.RequestOption) ([]byte, error)
+	RequestRaw(method, urlStr, contentType string, b []byte, bucketID string, sequence int, options ...discordgo.RequestOption) ([]byte, error)
 }
 
 // Options configure the adapter.
@@ -83,6 +87,13 @@ type Options struct {
 	Grace time.Duration
 	// Metrics, if set, counts deliveries and failures.
 	Metrics bot.DeliveryMetrics
+	// HTTPTimeout bounds one REST request, answer included (default
+	// 30s with APIURL, else discordgo's 20s). A send that times out is
+	// retried; its nonce keeps Discord from making the message twice.
+	HTTPTimeout time.Duration
+	// Backoff is the first wait after a failed send that is not a rate
+	// limit (default 1s); it doubles, up to a minute.
+	Backoff time.Duration
 }
 
 // Adapter is a running Discord connection.
@@ -120,6 +131,9 @@ func New(o Options) (*Adapter, error) {
 			return nil, fmt.Errorf("discord: api_url %q is not a URL", o.APIURL)
 		}
 		s.Client = &http.Client{Transport: rewrite{base: base}, Timeout: 30 * time.Second}
+	}
+	if o.HTTPTimeout > 0 {
+		s.Client.Timeout = o.HTTPTimeout
 	}
 	a := &Adapter{o: o, s: s, api: s, ready: make(chan string, 1)}
 	s.AddHandler(a.onReady)

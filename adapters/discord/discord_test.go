@@ -50,7 +50,7 @@ func start(t *testing.T, reconnect bool) *rig {
 		t.Fatal(err)
 	}
 	a, err := discord.New(discord.Options{Token: token, APIURL: fake.URL, Engine: engine, Store: db, Queued: queued,
-		Reconnect: reconnect, Rate: 1000})
+		Reconnect: reconnect, Rate: 1000, Backoff: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func start(t *testing.T, reconnect bool) *rig {
 func sentTo(reqs []discordtest.Request, where string) []discordtest.Request {
 	var out []discordtest.Request
 	for _, r := range reqs {
-		if r.Method != "POST" || r.Status >= 300 {
+		if r.Method != "POST" || !r.Accepted() {
 			continue
 		}
 		if where == "webhook" && strings.HasPrefix(r.Path, "/api/v9/webhooks/") || r.Path == "/api/v9/channels/"+where+"/messages" {
@@ -311,13 +311,13 @@ func TestPublicWinsReachTheChannelWithoutPings(t *testing.T) {
 func TestRateLimitStormLosesNothing(t *testing.T) {
 	r := start(t, false)
 	var limited atomic.Int32
-	r.fake.Fail = func(method, path string, body map[string]any) *discordtest.Failure {
+	r.fake.SetFail(func(method, path string, body map[string]any) *discordtest.Failure {
 		if method == "POST" && strings.HasSuffix(path, "/messages") && limited.Load() < 6 {
 			limited.Add(1)
 			return &discordtest.Failure{Status: 429, Body: `{"message":"You are being rate limited.","retry_after":0.02,"global":false}`}
 		}
 		return nil
-	}
+	})
 	for i := 0; i < 3; i++ {
 		r.fake.DM(fmt.Sprintf("rl%d", i), "601", "cy", fmt.Sprintf("win number %d", i))
 	}
@@ -368,12 +368,12 @@ func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 	r.fake.SlashCommand("c1", "g1", "801", "dee", "help") // joins the group, no DM yet
 	r.fake.WaitFor(t, 5*time.Second, "help", func(reqs []discordtest.Request) bool { return len(sentTo(reqs, "webhook")) >= 1 })
 	id := bot.NewPersonID("discord", "801")
-	r.fake.Fail = func(method, path string, body map[string]any) *discordtest.Failure {
+	r.fake.SetFail(func(method, path string, body map[string]any) *discordtest.Failure {
 		if path == "/api/v9/channels/"+discordtest.DMChannel("801")+"/messages" {
 			return &discordtest.Failure{Status: 403, Body: `{"message":"Cannot send messages to this user","code":50007}`}
 		}
 		return nil
-	}
+	})
 	for i, line := range []string{"hi", "skip", "Write 300 words every weekday", "skip", "open the draft", "9", "my coffee", "9:00", "daily"} {
 		if _, err := r.engine.Handle(context.Background(), bot.Event{ID: fmt.Sprint("x", i), Person: id, Text: line}); err != nil {
 			t.Fatal(err)
@@ -446,13 +446,13 @@ func TestGoalModal(t *testing.T) {
 func TestServerErrorsAreRetried(t *testing.T) {
 	r := start(t, false)
 	var failures atomic.Int32
-	r.fake.Fail = func(method, path string, body map[string]any) *discordtest.Failure {
+	r.fake.SetFail(func(method, path string, body map[string]any) *discordtest.Failure {
 		if path == "/api/v9/channels/"+discordtest.DMChannel("902")+"/messages" && failures.Load() < 2 {
 			failures.Add(1)
 			return &discordtest.Failure{Status: 500, Body: `{"message":"Internal Server Error","code":0}`}
 		}
 		return nil
-	}
+	})
 	r.fake.DM("e1", "902", "fay", "hi")
 	reqs := r.fake.WaitFor(t, 20*time.Second, "delivery after two 500s", func(reqs []discordtest.Request) bool {
 		return len(sentTo(reqs, discordtest.DMChannel("902"))) == 1

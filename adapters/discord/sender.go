@@ -2,6 +2,8 @@ package discord
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,14 +32,15 @@ type (
 func (a *Adapter) sendLoop(ctx context.Context) {
 	l := &outbox.Loop{
 		Platform: Platform, Store: a.o.Store, Deliver: a.deliver,
-		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace,
+		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace, Backoff: a.o.Backoff,
 		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log,
 	}
 	l.Run(ctx)
 }
 
 // deliver sends one reply: as a follow-up to the interaction it answers,
-// to the group channel, or as a DM.
+// to the group channel, or as a DM. A reply of several messages goes on
+// after those an earlier try got through (outbox.PartsSent).
 func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 	r := env.Reply
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
@@ -50,7 +53,7 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 		if g.Channel == "" {
 			return permanent{Kind: "no_channel", Reason: "group has no channel: a server admin runs /setup"}
 		}
-		return a.sendAll(g.Channel, r, opts)
+		return a.sendAll(ctx, g.Channel, r, env.Seq, opts)
 	case r.Place.Reply != "":
 		appID, token, at, ok := decodeReply(r.Place.Reply)
 		if ok && time.Since(at) < followupWindow {
@@ -58,12 +61,17 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 			if r.Place.Group != "" {
 				flags = ephemeral
 			}
-			for _, m := range messages(r) {
+			done := outbox.PartsSent(ctx)
+			for i, m := range messages(r) {
+				if i < done {
+					continue
+				}
 				_, err := a.api.FollowupMessageCreate(&discordgo.Interaction{AppID: appID, Token: token}, true,
 					&discordgo.WebhookParams{Content: m.Content, Components: m.Components, Files: m.Files, AllowedMentions: noMentions(), Flags: flags}, opts...)
 				if err != nil {
 					return classify(err)
 				}
+				outbox.PartSent(ctx)
 			}
 			return nil
 		}
@@ -92,7 +100,7 @@ func (a *Adapter) dm(ctx context.Context, env bot.Envelope, opts []discordgo.Req
 			return err
 		}
 	}
-	err = a.sendAll(addr.DM, env.Reply, opts)
+	err = a.sendAll(ctx, addr.DM, env.Reply, env.Seq, opts)
 	var p permanent
 	if errors.As(err, &p) && strings.HasPrefix(p.Reason, "DMs closed") {
 		addr.Closed = time.Now()
@@ -134,13 +142,68 @@ func (a *Adapter) tellGroup(id bot.PersonID, opts []discordgo.RequestOption) {
 	}
 }
 
-func (a *Adapter) sendAll(channel string, r bot.Reply, opts []discordgo.RequestOption) error {
-	for _, m := range messages(r) {
-		if _, err := a.api.ChannelMessageSendComplex(channel, m, opts...); err != nil {
-			return classify(err)
+// sendAll sends a reply's messages to a channel, after those an earlier
+// try got through (outbox.PartsSent). seq is the reply's place in the
+// outbox (0 when it is not queued), for its nonces.
+func (a *Adapter) sendAll(ctx context.Context, channel string, r bot.Reply, seq uint64, opts []discordgo.RequestOption) error {
+	done := outbox.PartsSent(ctx)
+	for i, m := range messages(r) {
+		if i < done {
+			continue
 		}
+		if err := a.send(channel, m, nonce(r, seq, i), opts); err != nil {
+			return err
+		}
+		outbox.PartSent(ctx)
 	}
 	return nil
+}
+
+// messageCreate is a message with a nonce that Discord enforces: when
+// a send whose answer was lost (a timeout, a dropped connection) is
+// tried again, Discord gives back the message the first try made
+// instead of making a second one. discordgo's MessageSend has no nonce.
+type messageCreate struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// send posts one message to a channel, as ChannelMessageSendComplex
+// does, with its nonce; a failure comes back classified.
+func (a *Adapter) send(channel string, m *discordgo.MessageSend, nonce string, opts []discordgo.RequestOption) error {
+	body := messageCreate{MessageSend: m, Nonce: nonce, EnforceNonce: nonce != ""}
+	endpoint := discordgo.EndpointChannelMessages(channel)
+	var err error
+	if len(m.Files) == 0 {
+		_, err = a.api.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, opts...)
+	} else {
+		contentType, b, encErr := discordgo.MultipartBodyWithJSON(body, m.Files)
+		if encErr != nil {
+			return permanent{Kind: "invalid", Reason: "could not encode the message: " + encErr.Error()}
+		}
+		_, err = a.api.RequestRaw(http.MethodPost, endpoint, contentType, b, endpoint, 0, opts...)
+	}
+	if err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// nonce names message part of a reply for Discord's duplicate check:
+// the same on every try, different for every message (at most 25
+// characters). Discord checks it for a few minutes, so a retry much
+// later than the lost answer can still make a second message.
+func nonce(r bot.Reply, seq uint64, part int) string {
+	id := r.Key
+	if id == "" {
+		if seq == 0 {
+			return ""
+		}
+		id = fmt.Sprint("outbox ", seq)
+	}
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s#%d", id, part)))
+	return hex.EncodeToString(sum[:])[:25]
 }
 
 // classify sorts a failed request: refusals that will not change are
@@ -195,5 +258,5 @@ func (a *Adapter) deliverDirect(r bot.Reply) error {
 	if r.Place.Channel == "" {
 		return errors.New("nowhere to send it")
 	}
-	return a.sendAll(r.Place.Channel, r, opts)
+	return a.sendAll(ctx, r.Place.Channel, r, 0, opts)
 }

@@ -1,7 +1,11 @@
 // Package discordtest is a small Discord for tests: a REST API and a
 // gateway on 127.0.0.1 that the real discordgo client connects to. It
 // records every request the bot makes, dispatches the events a test asks
-// for, and can answer with 429s, 403s or 500s.
+// for, and can answer with 429s, 403s or 500s, slowly, or not at all.
+//
+// Like Discord, it makes one message per nonce (in a channel) when the
+// request says enforce_nonce: a repeated request gets the first message
+// back and makes none.
 package discordtest
 
 import (
@@ -30,12 +34,32 @@ type Request struct {
 	Raw    []byte
 	Header http.Header
 	Query  string
+	// At is when the fake took the request in.
+	At time.Time
+	// Duplicate marks a message request whose enforced nonce matched an
+	// earlier message: Discord answered with that one and made none.
+	Duplicate bool
 }
 
-// Failure is an answer the fake gives instead of the normal one.
+// Accepted reports whether the request completed with a 2xx answer and,
+// for a message, made one (it was not a duplicate).
+func (r Request) Accepted() bool { return r.Status >= 200 && r.Status < 300 && !r.Duplicate }
+
+// Failure is an answer the fake gives instead of the normal one. With
+// Status 0 the normal answer is given, after the delays.
 type Failure struct {
 	Status int
 	Body   string
+	// Header is added to the answer (Retry-After, X-RateLimit-*).
+	Header http.Header
+	// Delay is a wait before the request is handled. A client that gives
+	// up meanwhile leaves it unhandled, recorded with Status 0: nothing
+	// was made.
+	Delay time.Duration
+	// AnswerDelay is a wait after the request was handled (a message
+	// made) and before the answer: a client that gives up meanwhile never
+	// learns that it went through, as when an answer is lost.
+	AnswerDelay time.Duration
 }
 
 // Fake is a running fake Discord.
@@ -45,20 +69,24 @@ type Fake struct {
 	AppID string
 
 	// Fail, if set, is asked about every REST request; a non-nil answer
-	// is sent instead of the normal one.
+	// is sent instead of the normal one. Set it before the client starts;
+	// once it runs, use SetFail. It is called from server goroutines.
 	Fail func(method, path string, body map[string]any) *Failure
 
-	srv      *httptest.Server
-	mu       sync.Mutex
-	reqs     []Request
-	changed  chan struct{}
-	conn     *websocket.Conn
-	connMu   sync.Mutex // serialises writes to conn
-	seq      int
-	intents  []int
-	resumes  int
-	nextID   int
-	identify chan struct{}
+	srv       *httptest.Server
+	done      chan struct{} // closed by Close
+	closeOnce sync.Once
+	mu        sync.Mutex
+	nonces    map[string]string // channel and nonce -> the message made
+	reqs      []Request
+	changed   chan struct{}
+	conn      *websocket.Conn
+	connMu    sync.Mutex // serialises writes to conn
+	seq       int
+	intents   []int
+	resumes   int
+	nextID    int
+	identify  chan struct{}
 }
 
 // New starts a fake Discord that accepts token; the test's end closes it.
@@ -71,7 +99,8 @@ func New(t testing.TB, token string) *Fake {
 // Start starts a fake Discord outside a test (followthrough bench); the
 // caller closes it.
 func Start(token string) *Fake {
-	f := &Fake{Token: token, AppID: "1000", changed: make(chan struct{}), identify: make(chan struct{}, 10), nextID: 5000}
+	f := &Fake{Token: token, AppID: "1000", changed: make(chan struct{}), identify: make(chan struct{}, 10), nextID: 5000,
+		done: make(chan struct{}), nonces: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	f.URL = f.srv.URL
 	return f
@@ -79,12 +108,22 @@ func Start(token string) *Fake {
 
 // Close stops the fake.
 func (f *Fake) Close() {
-	f.connMu.Lock()
-	if f.conn != nil {
-		f.conn.Close()
-	}
-	f.connMu.Unlock()
-	f.srv.Close()
+	f.closeOnce.Do(func() {
+		close(f.done)
+		f.connMu.Lock()
+		if f.conn != nil {
+			f.conn.Close()
+		}
+		f.connMu.Unlock()
+		f.srv.Close()
+	})
+}
+
+// SetFail replaces Fail while the client runs.
+func (f *Fake) SetFail(fail func(method, path string, body map[string]any) *Failure) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Fail = fail
 }
 
 func (f *Fake) notify() {
@@ -100,11 +139,13 @@ func (f *Fake) Requests() []Request {
 }
 
 // Sent returns the messages the bot posted (channel messages and
-// interaction follow-ups), in order, as accepted by the fake.
+// interaction follow-ups), in order, as made by the fake: a request the
+// client gave up on before it was handled, or one that repeated an
+// enforced nonce, made none.
 func (f *Fake) Sent() []Request {
 	var out []Request
 	for _, r := range f.Requests() {
-		if r.Method == "POST" && r.Status < 300 && (strings.HasSuffix(r.Path, "/messages") || strings.HasPrefix(r.Path, "/api/v9/webhooks/")) {
+		if r.Method == "POST" && r.Accepted() && (strings.HasSuffix(r.Path, "/messages") || strings.HasPrefix(r.Path, "/api/v9/webhooks/")) {
 			out = append(out, r)
 		}
 	}
@@ -173,52 +214,109 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 			body = map[string]any{"_raw": string(raw)}
 		}
 	}
-	status, answer := f.answer(r, body)
+	req := Request{Method: r.Method, Path: r.URL.Path, Body: body, Raw: raw, Header: r.Header.Clone(), Query: r.URL.RawQuery, At: time.Now()}
+	var fail *Failure
 	f.mu.Lock()
-	f.reqs = append(f.reqs, Request{Method: r.Method, Path: r.URL.Path, Body: body, Status: status, Raw: raw, Header: r.Header.Clone(), Query: r.URL.RawQuery})
-	f.notify()
+	ask := f.Fail
 	f.mu.Unlock()
+	if ask != nil && f.authorized(r) && r.URL.Path != "/api/v9/gateway" {
+		fail = ask(r.Method, r.URL.Path, body)
+	}
+	if fail != nil && fail.Delay > 0 && !f.wait(r, fail.Delay) {
+		f.record(req) // Status 0: the client gave up first
+		return
+	}
+	var answer string
+	if fail != nil && fail.Status != 0 {
+		req.Status, answer = fail.Status, fail.Body
+	} else {
+		req.Status, answer, req.Duplicate = f.answer(r, body)
+	}
+	f.record(req)
+	if fail != nil && fail.AnswerDelay > 0 && !f.wait(r, fail.AnswerDelay) {
+		return // handled, but the client never hears so
+	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
+	if fail != nil {
+		for k, v := range fail.Header {
+			w.Header()[k] = v
+		}
+	}
+	w.WriteHeader(req.Status)
 	if answer != "" {
 		io.WriteString(w, answer)
 	}
 }
 
-func (f *Fake) answer(r *http.Request, body map[string]any) (int, string) {
+func (f *Fake) record(req Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reqs = append(f.reqs, req)
+	f.notify()
+}
+
+// wait waits d, or until the client gives up or the fake closes; it
+// reports whether the whole of d passed.
+func (f *Fake) wait(r *http.Request, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-r.Context().Done():
+	case <-f.done:
+	}
+	return false
+}
+
+func (f *Fake) authorized(r *http.Request) bool {
+	path := r.URL.Path
+	return r.Header.Get("Authorization") == "Bot "+f.Token || strings.HasPrefix(path, "/api/v9/webhooks/") || strings.HasPrefix(path, "/api/v9/interactions/")
+}
+
+// answer is the normal answer; duplicate reports a message request whose
+// enforced nonce matched an earlier message.
+func (f *Fake) answer(r *http.Request, body map[string]any) (status int, answer string, duplicate bool) {
 	path := r.URL.Path
 	if path == "/api/v9/gateway" {
 		// Our own listener, never the Host header: a client that kept
 		// the real Discord's host there must still come here.
-		return 200, fmt.Sprintf(`{"url":"ws://%s/gateway"}`, f.srv.Listener.Addr())
+		return 200, fmt.Sprintf(`{"url":"ws://%s/gateway"}`, f.srv.Listener.Addr()), false
 	}
-	if r.Header.Get("Authorization") != "Bot "+f.Token && !strings.HasPrefix(path, "/api/v9/webhooks/") && !strings.HasPrefix(path, "/api/v9/interactions/") {
-		return 401, `{"message":"401: Unauthorized","code":0}`
-	}
-	if f.Fail != nil {
-		if fail := f.Fail(r.Method, path, body); fail != nil {
-			return fail.Status, fail.Body
-		}
+	if !f.authorized(r) {
+		return 401, `{"message":"401: Unauthorized","code":0}`, false
 	}
 	switch {
 	case path == "/api/v9/users/@me" && r.Method == "GET":
-		return 200, `{"id":"` + f.AppID + `","username":"followthrough","bot":true}`
+		return 200, `{"id":"` + f.AppID + `","username":"followthrough","bot":true}`, false
 	case strings.HasSuffix(path, "/commands") && r.Method == "PUT":
 		if raw, ok := body["_raw"].(string); ok {
-			return 200, raw // the commands, as registered
+			return 200, raw, false // the commands, as registered
 		}
-		return 200, "[]"
+		return 200, "[]", false
 	case path == "/api/v9/users/@me/channels" && r.Method == "POST":
-		return 200, fmt.Sprintf(`{"id":"%s","type":1}`, DMChannel(fmt.Sprint(body["recipient_id"])))
+		return 200, fmt.Sprintf(`{"id":"%s","type":1}`, DMChannel(fmt.Sprint(body["recipient_id"]))), false
 	case strings.HasSuffix(path, "/messages") && r.Method == "POST":
 		ch := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v9/channels/"), "/messages")
-		return 200, message(f.id(), ch, body)
+		nonce, _ := body["nonce"].(string)
+		if enforce, _ := body["enforce_nonce"].(bool); !enforce || nonce == "" {
+			return 200, message(f.id(), ch, body), false
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if made, dup := f.nonces[ch+"\x00"+nonce]; dup {
+			return 200, made, true
+		}
+		f.nextID++
+		made := message(fmt.Sprint(f.nextID), ch, body)
+		f.nonces[ch+"\x00"+nonce] = made
+		return 200, made, false
 	case strings.HasPrefix(path, "/api/v9/interactions/") && strings.HasSuffix(path, "/callback"):
-		return 204, ""
+		return 204, "", false
 	case strings.HasPrefix(path, "/api/v9/webhooks/") && r.Method == "POST":
-		return 200, message(f.id(), "webhook", body)
+		return 200, message(f.id(), "webhook", body), false
 	}
-	return 404, `{"message":"Unknown route","code":0}`
+	return 404, `{"message":"Unknown route","code":0}`, false
 }
 
 func message(id, channel string, body map[string]any) string {
