@@ -30,14 +30,21 @@ type (
 func (a *Adapter) sendLoop(ctx context.Context) {
 	l := &outbox.Loop{
 		Platform: Platform, Store: a.o.Store, Deliver: a.deliver,
-		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace,
+		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace, Backoff: a.o.Backoff,
 		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log, Now: a.o.Now,
 	}
 	l.Run(ctx)
 }
 
 // deliver sends one reply: to the team channel, as an answer to the
-// interaction it follows (only the person sees it), or in their DM.
+// interaction it follows (only the person sees it), or in their DM. A
+// reply of several messages or files goes on after those an earlier try
+// got through (outbox.PartsSent).
+//
+// Delivery is at least once: a post whose answer never came (a timeout)
+// may have been made, and Slack's chat.postMessage has no idempotency
+// key to ask it not to make it again. A post the client gave up on
+// before Slack took it is not made; the retry makes it once.
 func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -113,30 +120,44 @@ func (a *Adapter) dm(ctx context.Context, id bot.PersonID, addr bot.Address) (st
 	return ch.ID, nil
 }
 
-// post sends a reply's messages and files to a channel.
+// post sends a reply's messages and then its files to a channel, after
+// the parts an earlier try got through.
 func (a *Adapter) post(ctx context.Context, channel string, r bot.Reply) error {
+	done, part := outbox.PartsSent(ctx), 0
 	for _, m := range messages(r) {
+		if part++; part <= done {
+			continue
+		}
 		_, _, err := a.api.PostMessageContext(ctx, channel,
 			slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...), slack.MsgOptionDisableLinkUnfurl())
 		if err != nil {
 			return classify(err)
 		}
+		outbox.PartSent(ctx)
 	}
 	for _, f := range r.Files {
+		if part++; part <= done {
+			continue
+		}
 		_, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(f.Data), FileSize: len(f.Data), Filename: f.Name, Title: f.Name, Channel: channel,
 		})
 		if err != nil {
 			return classify(err)
 		}
+		outbox.PartSent(ctx)
 	}
 	return nil
 }
 
 // respond answers an interaction through its response_url, visible to
-// the person only.
+// the person only, after the parts an earlier try got through.
 func (a *Adapter) respond(ctx context.Context, url string, r bot.Reply) error {
-	for _, m := range messages(r) {
+	done := outbox.PartsSent(ctx)
+	for i, m := range messages(r) {
+		if i < done {
+			continue
+		}
 		_, _, err := a.api.PostMessageContext(ctx, r.Place.Channel, slack.MsgOptionResponseURL(url, slack.ResponseTypeEphemeral),
 			slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
 		if err != nil {
@@ -149,6 +170,7 @@ func (a *Adapter) respond(ctx context.Context, url string, r bot.Reply) error {
 			}
 			return c
 		}
+		outbox.PartSent(ctx)
 	}
 	return nil
 }

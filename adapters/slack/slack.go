@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"sync"
@@ -95,6 +96,13 @@ type Options struct {
 	// Now is the clock for signature windows and reply freshness
 	// (default time.Now).
 	Now func() time.Time
+	// HTTPTimeout bounds one Web API call, answer included (default
+	// 30s). A post that times out is retried: Slack has no way to say
+	// whether the first one was made (see deliver).
+	HTTPTimeout time.Duration
+	// Backoff is the first wait after a failed post that is not a rate
+	// limit (default 1s); it doubles, up to a minute.
+	Backoff time.Duration
 }
 
 // Adapter is a running Slack connection.
@@ -146,7 +154,10 @@ func New(o Options) (*Adapter, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	opts := []slack.Option{slack.OptionAppLevelToken(o.AppToken)}
+	if o.HTTPTimeout <= 0 {
+		o.HTTPTimeout = 30 * time.Second
+	}
+	opts := []slack.Option{slack.OptionAppLevelToken(o.AppToken), slack.OptionHTTPClient(&http.Client{Timeout: o.HTTPTimeout})}
 	if o.APIURL != "" {
 		if !strings.HasSuffix(o.APIURL, "/") {
 			o.APIURL += "/"

@@ -378,7 +378,7 @@ func TestRateLimitKeepsTheMessageQueuedUntilRetryAfter(t *testing.T) {
 	r := start(t, slack.Socket)
 	var mu sync.Mutex
 	var times []time.Time
-	r.fake.Fail = func(c slacktest.Call) *slacktest.Failure {
+	r.fake.SetFail(func(c slacktest.Call) *slacktest.Failure {
 		if c.Method != "chat.postMessage" {
 			return nil
 		}
@@ -389,7 +389,7 @@ func TestRateLimitKeepsTheMessageQueuedUntilRetryAfter(t *testing.T) {
 			return &slacktest.Failure{Status: 429, Error: "ratelimited", RetryAfter: 1}
 		}
 		return nil
-	}
+	})
 	r.say(t, "UBEN", "hi", "what brought you here")
 	mu.Lock()
 	defer mu.Unlock()
@@ -407,12 +407,12 @@ func TestRateLimitKeepsTheMessageQueuedUntilRetryAfter(t *testing.T) {
 func TestPermanentRefusalIsRecordedNotRetried(t *testing.T) {
 	r := start(t, slack.Socket, func(o *slack.Options) { o.Channel = "CGONE" })
 	onboard(t, r, "UANA")
-	r.fake.Fail = func(c slacktest.Call) *slacktest.Failure {
+	r.fake.SetFail(func(c slacktest.Call) *slacktest.Failure {
 		if c.Method == "chat.postMessage" && c.Params["channel"] == "CGONE" {
 			return &slacktest.Failure{Error: "not_in_channel"}
 		}
 		return nil
-	}
+	})
 	r.say(t, "UANA", "share public", "")
 	r.say(t, "UANA", "win shipped it", "")
 	var failed []bot.Undeliverable
@@ -533,14 +533,14 @@ func TestPostsArePacedPerConversationWithoutHoldingOthers(t *testing.T) {
 	r := start(t, slack.Socket, func(o *slack.Options) { o.PerChannel = pace })
 	var mu sync.Mutex
 	at := map[string][]time.Time{}
-	r.fake.Fail = func(c slacktest.Call) *slacktest.Failure {
+	r.fake.SetFail(func(c slacktest.Call) *slacktest.Failure {
 		if c.Method == "chat.postMessage" {
 			mu.Lock()
 			at[c.Params["channel"]] = append(at[c.Params["channel"]], time.Now())
 			mu.Unlock()
 		}
 		return nil
-	}
+	})
 	// Three messages from Ana at once, then one from Ben.
 	for _, text := range []string{"hi", "skip", "Write 300 words every weekday"} {
 		r.fake.DM(t, "UANA", text)
@@ -603,13 +603,13 @@ func TestASlowFormDoesNotHoldUpOthers(t *testing.T) {
 	r := start(t, slack.Socket)
 	release, started := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	r.fake.Fail = func(c slacktest.Call) *slacktest.Failure {
+	r.fake.SetFail(func(c slacktest.Call) *slacktest.Failure {
 		if c.Method == "views.open" {
 			once.Do(func() { close(started) })
 			<-release // Slack is slow to open Ana's form
 		}
 		return nil
-	}
+	})
 	defer close(release)
 	slow := r.fake.Slash(t, "UANA", "CTEAM", "goal")
 	select {

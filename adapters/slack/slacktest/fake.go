@@ -46,6 +46,7 @@ type Call struct {
 	Token  string      // the Bearer token, or else the form field "token"
 	Status int         // the HTTP status answered; 0 if the client gave up during a Failure's Delay
 	Error  string      // the Slack "error" answered with ok=false; "" when ok
+	At     time.Time   // when the fake took the call in
 }
 
 // Failure is an answer the fake gives instead of the normal one.
@@ -89,7 +90,8 @@ type Fake struct {
 	// Fail, if set, is asked about every Web API, response_url and upload
 	// call that passed the token check; a non-nil answer replaces the
 	// normal one. A Failure with only a Delay delays the normal answer.
-	// It is called from server goroutines.
+	// It is called from server goroutines. Set it before the client
+	// starts; once it runs, use SetFail.
 	Fail func(c Call) *Failure
 
 	srv       *httptest.Server
@@ -152,6 +154,9 @@ func (f *Fake) locked(fn func()) { f.mu.Lock(); defer f.mu.Unlock(); fn() }
 func (f *Fake) next() (n int) { f.locked(func() { f.seq++; n = f.seq }); return n }
 
 func (f *Fake) ts() string { return fmt.Sprintf("%d.%06d", f.epoch, f.next()) }
+
+// SetFail replaces Fail while the client runs.
+func (f *Fake) SetFail(fail func(c Call) *Failure) { f.locked(func() { f.Fail = fail }) }
 
 // AddUser makes users.info know u; unknown users get "user_not_found".
 func (f *Fake) AddUser(u User) { f.locked(func() { f.users[u.ID] = u }) }
@@ -253,7 +258,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	raw, _ := io.ReadAll(r.Body)
 	params, file := parse(r, raw)
-	c := Call{Params: params, Raw: raw, Header: r.Header.Clone()}
+	c := Call{Params: params, Raw: raw, Header: r.Header.Clone(), At: time.Now()}
 	switch {
 	case strings.HasPrefix(path, "/api/"):
 		c.Method = strings.TrimPrefix(path, "/api/")
@@ -337,8 +342,10 @@ func (f *Fake) answer(r *http.Request, w http.ResponseWriter, c *Call, file []by
 		return http.StatusOK, fail("invalid_auth")
 	}
 	var fl *Failure
-	if f.Fail != nil {
-		fl = f.Fail(*c)
+	var ask func(Call) *Failure
+	f.locked(func() { ask = f.Fail })
+	if ask != nil {
+		fl = ask(*c)
 	}
 	if fl != nil && fl.Delay > 0 {
 		timer := time.NewTimer(fl.Delay)
