@@ -26,6 +26,9 @@ type Weekly struct {
 	Grace time.Duration
 }
 
+// minRoundGap is the least time between two rounds of one group.
+const minRoundGap = 6 * 24 * time.Hour
+
 // weeklyRecheck is how often the list of groups and their settings is
 // read again, so that new groups and changed settings are seen.
 const weeklyRecheck = 10 * time.Minute
@@ -157,8 +160,12 @@ func (e *Engine) groupRound(group string, now time.Time, fire bool) (next time.T
 		return time.Time{}, false, err
 	}
 	// A round missed for longer than the grace is skipped: a digest of
-	// last month's week is no celebration.
+	// last month's week is no celebration. And a group gets at most one
+	// round in six days, even when its admin moves the day or time.
 	from := last
+	if !last.IsZero() {
+		from = last.Add(minRoundGap)
+	}
 	if floor := now.Add(-e.weekly.Grace); from.Before(floor) {
 		from = floor
 	}

@@ -202,3 +202,28 @@ func TestWeeklyGroupZoneAndDay(t *testing.T) {
 		t.Fatalf("digest at Friday 17:30 New York: %+v", got)
 	}
 }
+
+// TestWeeklyMovedLaterSameEveningSendsOnce: the round went out at 18:00;
+// an admin then moves the digest to 18:30. The group does not get a
+// second digest that evening, and gets the next one at the new time.
+func TestWeeklyMovedLaterSameEveningSendsOnce(t *testing.T) {
+	r := newRig(t, monday8)
+	r.onboard(t, "ana")
+	r.in(t, "ana", "g1", "share", "public")
+	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if got := r.weekly(t); len(got) != 1 {
+		t.Fatalf("first digest: %+v", got)
+	}
+	if err := r.db.SetGroupSettings("g1", bot.GroupSettings{DigestTime: "18:30"}); err != nil {
+		t.Fatal(err)
+	}
+	r.restart(t)
+	r.clock.Set(time.Date(2026, 3, 8, 18, 30, 0, 0, mustZone("Europe/Berlin")))
+	if got := r.weekly(t); len(got) != 0 {
+		t.Fatalf("a second digest the same evening: %+v", got)
+	}
+	r.clock.Set(time.Date(2026, 3, 15, 18, 30, 0, 0, mustZone("Europe/Berlin")))
+	if got := r.weekly(t); len(got) != 1 {
+		t.Fatalf("next week's digest at 18:30: %+v", got)
+	}
+}
