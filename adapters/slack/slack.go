@@ -15,6 +15,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -24,6 +25,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -536,11 +538,15 @@ func ephemeral(text string) map[string]any {
 	return map[string]any{"response_type": "ephemeral", "text": escape(text)}
 }
 
-// setup stores the team's channel for public wins; workspace admins and
-// owners only.
+// setup stores the team's channel for public wins, or (setup digest …)
+// when the weekly digest goes out; workspace admins and owners only. It
+// changes only what was given: the other settings are kept.
 func (a *Adapter) setup(ctx context.Context, team string, c slack.SlashCommand, args string) string {
 	if !a.user(ctx, c.UserID).admin {
 		return "Only workspace admins can run setup. Ask one to run " + a.o.Command + " setup #channel."
+	}
+	if word, rest, _ := strings.Cut(args, " "); strings.EqualFold(word, "digest") {
+		return a.setupDigest(team, c.UserID, rest)
 	}
 	channel := ""
 	if m := channelRef.FindStringSubmatch(c.Text); m != nil {
@@ -549,13 +555,123 @@ func (a *Adapter) setup(ctx context.Context, team string, c slack.SlashCommand, 
 		channel = c.ChannelID
 	}
 	if channel == "" {
-		return "Name the team channel for public wins: " + a.o.Command + " setup #channel (or run it in that channel)."
+		return "Name the team channel for public wins: " + a.o.Command + " setup #channel (or run it in that channel). To move the weekly digest: " + a.o.Command + " setup digest friday 17:30 America/New_York."
 	}
-	if err := a.o.Store.SetGroupSettings(team, bot.GroupSettings{Channel: channel, By: c.UserID, At: a.o.Now()}); err != nil {
+	err := a.changeGroup(team, c.UserID, func(g *bot.GroupSettings) { g.Channel = channel })
+	if err != nil {
 		a.o.Log.Error("slack: setup", "err", err)
 		return "Sorry — I couldn't save that. Please try again."
 	}
 	return "Done: public wins and the weekly group view will be posted in that channel. Invite me there if I'm not in it yet: /invite @Follow Through"
+}
+
+// changeGroup reads a team's settings, changes them and writes them back,
+// noting who changed them and when.
+func (a *Adapter) changeGroup(team, by string, change func(*bot.GroupSettings)) error {
+	g, err := a.o.Store.GroupSettings(team)
+	if err != nil {
+		return fmt.Errorf("read group settings: %w", err)
+	}
+	change(&g)
+	g.By, g.At = by, a.o.Now()
+	if err := a.o.Store.SetGroupSettings(team, g); err != nil {
+		return fmt.Errorf("save group settings: %w", err)
+	}
+	return nil
+}
+
+// setupDigest sets the day, time and zone of the team's weekly digest
+// from "friday 17:30 America/New_York": any of the three, in any order.
+// Anything it cannot read changes nothing and is named in the answer.
+func (a *Adapter) setupDigest(team, by, args string) string {
+	example := a.o.Command + " setup digest friday 17:30 America/New_York"
+	var day, at, zone string
+	words := strings.Fields(args)
+	for i := 0; i < len(words); i++ {
+		w := strings.TrimSuffix(words[i], ",")
+		// "5:30 pm" is one time.
+		if i+1 < len(words) && slices.Contains([]string{"am", "pm", "a.m.", "p.m."}, strings.ToLower(words[i+1])) {
+			w += words[i+1]
+			i++
+		}
+		lw, quoted := strings.ToLower(w), "“"+trimRunes(w, 40)+"”"
+		switch {
+		case lw == "at" || lw == "on" || lw == "in" || lw == "every":
+			continue
+		case isWeekday(lw):
+			if day != "" {
+				return "That's two days (" + quoted + " too): the digest goes out once a week, on one day. Nothing was changed."
+			}
+			day = weekday(lw)
+		case strings.ContainsAny(lw, "0123456789") || lw == "noon" || lw == "midday" || lw == "midnight":
+			h, m, err := bot.ParseClock(lw)
+			if err != nil {
+				return "I couldn't read " + quoted + " as a time of day: use 24-hour time like 17:30, or 5:30pm. Nothing was changed."
+			}
+			if at != "" {
+				return "That's two times (" + quoted + " too): the digest goes out once, at one time. Nothing was changed."
+			}
+			at = fmt.Sprintf("%02d:%02d", h, m)
+		case strings.Contains(w, "/") || lw == "utc":
+			if lw == "utc" {
+				w = "UTC"
+			}
+			if _, err := bot.NewZones().Load(w); err != nil {
+				return "I don't know the time zone " + quoted + ": use an IANA name like Europe/Berlin or America/New_York, capitals as written. Nothing was changed."
+			}
+			if zone != "" {
+				return "That's two time zones (" + quoted + " too): give one. Nothing was changed."
+			}
+			zone = w
+		default:
+			return "I couldn't read " + quoted + ". Give the digest's day, time or time zone, for example: " + example + ". Nothing was changed."
+		}
+	}
+	if day == "" && at == "" && zone == "" {
+		g, err := a.o.Store.GroupSettings(team)
+		if err != nil {
+			a.o.Log.Error("slack: setup digest", "err", err)
+			return "Sorry — I couldn't read the settings just now. Please try again."
+		}
+		return "The weekly digest goes out " + digestWhen(g) + ". To change it, give any of the day, time and time zone: " + example
+	}
+	var now bot.GroupSettings
+	err := a.changeGroup(team, by, func(g *bot.GroupSettings) {
+		g.DigestDay, g.DigestTime, g.Zone = cmp.Or(day, g.DigestDay), cmp.Or(at, g.DigestTime), cmp.Or(zone, g.Zone)
+		now = *g
+	})
+	if err != nil {
+		a.o.Log.Error("slack: setup digest", "err", err)
+		return "Sorry — I couldn't save that. Please try again."
+	}
+	return "Done: the weekly digest (and the coaches' reports) now go out " + digestWhen(now) + "."
+}
+
+// weekday is the weekday a word names ("friday", "fri", "fridays"), as
+// stored: "friday"; "" if it names none.
+func weekday(w string) string {
+	d, ok := bot.ParseWeekday(strings.TrimSuffix(w, "s"))
+	if !ok {
+		return ""
+	}
+	return strings.ToLower(d.String())
+}
+
+func isWeekday(w string) bool { return weekday(w) != "" }
+
+// digestWhen says when a team's weekly digest goes out, in words.
+func digestWhen(g bot.GroupSettings) string {
+	day, at, zone := "on the usual day", "at the usual time", "in the bot's default time zone"
+	if d, ok := bot.ParseWeekday(g.DigestDay); ok {
+		day = "on " + d.String() + "s"
+	}
+	if g.DigestTime != "" {
+		at = "at " + g.DigestTime
+	}
+	if g.Zone != "" {
+		zone = g.Zone + " time"
+	}
+	return day + " " + at + ", " + zone
 }
 
 // channelRef is a channel as Slack escapes it in a command's text.

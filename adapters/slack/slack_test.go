@@ -25,6 +25,7 @@ const (
 )
 
 type rig struct {
+	clock  *bot.SimClock // nil: the engine runs on the real clock
 	fake   *slacktest.Fake
 	db     *store.DB
 	engine *bot.Engine
@@ -36,6 +37,15 @@ type rig struct {
 // on 127.0.0.1, with a real bbolt store.
 func start(t *testing.T, mode string, tweak ...func(*slack.Options)) *rig {
 	t.Helper()
+	return startAt(t, mode, nil, tweak...)
+}
+
+// startAt is start with the engine on a simulated clock (nil: the real
+// one), for tests that move time to fire reminders and weekly rounds.
+// The adapter keeps the real clock: it paces and ages what it sends by
+// the time that passes for Slack.
+func startAt(t *testing.T, mode string, clock *bot.SimClock, tweak ...func(*slack.Options)) *rig {
+	t.Helper()
 	fake := slacktest.New(t, botToken, appToken)
 	fake.AddUser(slacktest.User{ID: "UANA", Name: "ana", DisplayName: "Ana", TZ: "America/New_York"})
 	fake.AddUser(slacktest.User{ID: "UBEN", Name: "ben", TZ: "Asia/Kolkata"})
@@ -46,7 +56,11 @@ func start(t *testing.T, mode string, tweak ...func(*slack.Options)) *rig {
 	}
 	words, _ := prompts.New("")
 	queued := make(chan struct{}, 1)
-	engine, err := bot.New(bot.Config{Store: db, Words: words, DefaultZone: "UTC",
+	var engineClock bot.Clock // the engine's default, the real clock
+	if clock != nil {
+		engineClock = clock
+	}
+	engine, err := bot.New(bot.Config{Store: db, Words: words, DefaultZone: "UTC", Clock: engineClock,
 		Queued: func() {
 			select {
 			case queued <- struct{}{}:
@@ -66,7 +80,7 @@ func start(t *testing.T, mode string, tweak ...func(*slack.Options)) *rig {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &rig{fake: fake, db: db, engine: engine, a: a, done: make(chan error, 1)}
+	r := &rig{clock: clock, fake: fake, db: db, engine: engine, a: a, done: make(chan error, 1)}
 	go func() { r.done <- a.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
