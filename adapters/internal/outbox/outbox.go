@@ -277,7 +277,7 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 			if !l.paceWait(ctx) {
 				return 0, nil
 			}
-			err := l.Deliver(context.WithValue(ctx, partsKey{}, &progress{l, env.Seq}), env)
+			err := l.deliver(ctx, env)
 			l.sent(key)
 			var p Permanent
 			var rl RetryLater
@@ -329,6 +329,27 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 			return max(due.Sub(l.Now()), time.Millisecond), failed
 		}
 	}
+}
+
+// finishGrace is how long a send in progress may go on after shutdown
+// began.
+const finishGrace = 5 * time.Second
+
+// deliver sends one reply. A shutdown does not cut it off half way (for
+// up to finishGrace): a post the platform made but that was not yet
+// recorded as delivered would be sent again at the next start.
+func (l *Loop) deliver(ctx context.Context, env bot.Envelope) error {
+	dctx, cancel := context.WithCancel(context.WithValue(context.WithoutCancel(ctx), partsKey{}, &progress{l, env.Seq}))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		select {
+		case <-dctx.Done():
+		case <-l.After(finishGrace):
+			cancel()
+		}
+	})
+	defer stop()
+	return l.Deliver(dctx, env)
 }
 
 // charge counts a failed try against a reply and returns how many

@@ -249,3 +249,32 @@ func TestRetryAfterHoldsEvenWhenNewWorkArrives(t *testing.T) {
 		t.Errorf("retried %v after a 1.5s Retry-After", gap)
 	}
 }
+
+// TestShutdownLetsTheSendInProgressFinish: a shutdown that comes while a
+// reply is being posted does not cut the post off; the reply is recorded
+// as delivered, so the next start does not post it again.
+func TestShutdownLetsTheSendInProgressFinish(t *testing.T) {
+	db := queue(t, 1, 1, false)
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var cancelledWhileSending bool
+	l := &outbox.Loop{Platform: "test", Store: db, Queued: make(chan struct{}, 1),
+		Deliver: func(ctx context.Context, _ bot.Envelope) error {
+			close(inFlight)
+			<-release
+			cancelledWhileSending = ctx.Err() != nil
+			return ctx.Err()
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); l.Run(ctx) }()
+	<-inFlight
+	cancel() // shutdown begins while the post is on its way
+	close(release)
+	<-done
+	if cancelledWhileSending {
+		t.Fatal("shutdown cut off the send in progress")
+	}
+	if pending, err := db.Pending("test", 10); err != nil || len(pending) != 0 {
+		t.Fatalf("the reply the platform took is still queued (would be sent twice): %+v, %v", pending, err)
+	}
+}
