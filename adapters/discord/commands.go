@@ -1,6 +1,9 @@
 package discord
 
 import (
+	"strings"
+	"time"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -42,11 +45,32 @@ func slashCommands() []*discordgo.ApplicationCommand {
 		// No default_member_permissions: discordgo sends it as a string
 		// where Discord's API description wants an integer. /setup checks
 		// Manage Server itself, on every use.
-		{Name: "setup", Description: "Choose this group's channel and coach role (server admins)", Options: []*discordgo.ApplicationCommandOption{
-			opt(discordgo.ApplicationCommandOptionChannel, "channel", "Where public wins go", true),
-			opt(discordgo.ApplicationCommandOptionRole, "coach_role", "The role of the group's coaches", false)}},
+		{Name: "setup", Description: "Set this group's channel, coach role and weekly digest (server admins)", Options: setupOptions()},
 		{Name: "export", Description: "Get all your data"},
 		{Name: "forget", Description: "Delete everything about you"},
 		{Name: "cancel", Description: "Leave the current question"},
+	}
+}
+
+// setupOptions are /setup's options. Every one is optional: /setup
+// changes what is given and keeps the rest (the first run without a
+// channel takes the channel it is run in).
+func setupOptions() []*discordgo.ApplicationCommandOption {
+	str := discordgo.ApplicationCommandOptionString
+	day := opt(str, "digest_day", "The day of the weekly digest", false)
+	for d := time.Monday; ; d = (d + 1) % 7 {
+		day.Choices = append(day.Choices, &discordgo.ApplicationCommandOptionChoice{Name: d.String(), Value: strings.ToLower(d.String())})
+		if d == time.Sunday {
+			break
+		}
+	}
+	at := opt(str, "digest_time", "Time of the weekly digest, 24-hour HH:MM, e.g. 17:30", false)
+	at.MaxLength = 10
+	zone := opt(str, "zone", "The group's time zone, an IANA name like Europe/Berlin", false)
+	zone.MaxLength = 64
+	return []*discordgo.ApplicationCommandOption{
+		opt(discordgo.ApplicationCommandOptionChannel, "channel", "Where public wins and the weekly digest go", false),
+		opt(discordgo.ApplicationCommandOptionRole, "coach_role", "The role of the group's coaches", false),
+		day, at, zone,
 	}
 }

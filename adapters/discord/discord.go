@@ -1,7 +1,8 @@
 // Package discord runs Follow Through on Discord through discordgo:
 // members talk to the bot in DMs and with slash commands, answer check-ins
 // with buttons and longer answers in modals, and a server admin chooses
-// the group's channel for public wins with /setup.
+// the group's channel for public wins and the weekly digest, and the
+// digest's day, time and zone, with /setup.
 //
 // Inbound events become bot.Events; interactions are deferred at once
 // (Discord allows 3 seconds) and answered with follow-ups from the
@@ -104,6 +105,7 @@ type Adapter struct {
 	appID     string
 	ready     chan string
 	connected atomic.Bool
+	zones     *bot.Zones // for /setup's zone
 }
 
 // New prepares a session; Run connects it.
@@ -135,7 +137,7 @@ func New(o Options) (*Adapter, error) {
 	if o.HTTPTimeout > 0 {
 		s.Client.Timeout = o.HTTPTimeout
 	}
-	a := &Adapter{o: o, s: s, api: s, ready: make(chan string, 1)}
+	a := &Adapter{o: o, s: s, api: s, ready: make(chan string, 1), zones: bot.NewZones()}
 	s.AddHandler(a.onReady)
 	s.AddHandler(a.onMessage)
 	s.AddHandler(a.onInteraction)
@@ -349,7 +351,10 @@ func (a *Adapter) noticeClosedDMs(i *discordgo.Interaction, id bot.PersonID) {
 
 const closedDMsText = "I couldn't send you a direct message, so your reminders can't reach you. To fix it: right-click this server → Privacy Settings → allow direct messages from server members, then send me any DM."
 
-// setup stores the group's channel and coach role; Manage Server only.
+// setup changes the group's settings (Manage Server only): the channel
+// for public wins and the weekly digest, the coach role, and the digest's
+// day, time and zone. It changes only the options given, and nothing at
+// all when one of them is wrong.
 func (a *Adapter) setup(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
 	reply := func(text string) {
 		a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
@@ -359,32 +364,77 @@ func (a *Adapter) setup(i *discordgo.Interaction, data discordgo.ApplicationComm
 		reply("Run /setup in your group's server, not in a DM.")
 		return
 	}
-	if i.Member == nil || i.Member.Permissions&discordgo.PermissionManageGuild == 0 {
+	if i.Member == nil || i.Member.User == nil || i.Member.Permissions&discordgo.PermissionManageGuild == 0 {
 		reply("Only server admins (Manage Server permission) can run /setup.")
 		return
 	}
-	g := bot.GroupSettings{At: time.Now(), By: i.Member.User.ID}
+	g, err := a.o.Store.GroupSettings(i.GuildID)
+	if err != nil {
+		a.o.Log.Error("discord: setup: read group", "err", err)
+		reply("Sorry — I couldn't read this group's settings. Nothing was changed; please try again.")
+		return
+	}
 	for _, o := range data.Options {
+		value := strings.TrimSpace(fmt.Sprint(o.Value))
 		switch o.Name {
 		case "channel":
-			g.Channel = fmt.Sprint(o.Value)
+			g.Channel = value
 		case "coach_role":
-			g.CoachRole = fmt.Sprint(o.Value)
+			g.CoachRole = value
+		case "digest_day":
+			d, ok := bot.ParseWeekday(value)
+			if !ok {
+				reply(fmt.Sprintf("“%s” is not a day of the week: choose one from the list, like Friday. Nothing was changed.", trimRunes(value, 40)))
+				return
+			}
+			g.DigestDay = strings.ToLower(d.String())
+		case "digest_time":
+			h, m, err := bot.ParseClock(value)
+			if err != nil {
+				reply(fmt.Sprintf("“%s” is not a time of day I can read: give the digest's time as 24-hour HH:MM, like 17:30. Nothing was changed.", trimRunes(value, 40)))
+				return
+			}
+			g.DigestTime = fmt.Sprintf("%02d:%02d", h, m)
+		case "zone":
+			if _, err := a.zones.Load(value); err != nil {
+				reply(fmt.Sprintf("I don't know the time zone “%s”: use an IANA name like Europe/Berlin or America/New_York. Nothing was changed.", trimRunes(value, 64)))
+				return
+			}
+			g.Zone = value
 		}
 	}
 	if g.Channel == "" {
 		g.Channel = i.ChannelID
 	}
+	g.At, g.By = time.Now(), i.Member.User.ID
 	if err := a.o.Store.SetGroupSettings(i.GuildID, g); err != nil {
 		a.o.Log.Error("discord: setup", "err", err)
-		reply("Sorry — I couldn't save that. Please try again.")
+		reply("Sorry — I couldn't save that. Nothing was changed; please try again.")
 		return
 	}
-	text := "Done: public wins will be posted in <#" + g.Channel + ">."
+	reply(setupDone(g))
+}
+
+// setupDone says what the group's settings now are.
+func setupDone(g bot.GroupSettings) string {
+	text := "Done: public wins and the weekly digest will be posted in <#" + g.Channel + ">."
 	if g.CoachRole != "" {
 		text += " Coaches have the <@&" + g.CoachRole + "> role."
 	}
-	reply(text)
+	if g.DigestDay == "" && g.DigestTime == "" && g.Zone == "" {
+		return text + " The digest comes at the bot's usual time; /setup digest_day, digest_time and zone change it."
+	}
+	day, at, zone := "on the usual day", "at the usual time", "in the bot's default time zone"
+	if d, ok := bot.ParseWeekday(g.DigestDay); ok {
+		day = "on " + d.String() + "s"
+	}
+	if g.DigestTime != "" {
+		at = "at " + g.DigestTime
+	}
+	if g.Zone != "" {
+		zone = g.Zone + " time"
+	}
+	return text + " The weekly digest comes " + day + " " + at + ", " + zone + "."
 }
 
 // commandArgs flattens a slash command's options into the text the engine

@@ -6,15 +6,25 @@
 // Like Discord, it makes one message per nonce (in a channel) when the
 // request says enforce_nonce: a repeated request gets the first message
 // back and makes none.
+//
+// Messages with attachments come, as to Discord, as multipart/form-data:
+// the message's JSON in a payload_json part and each file in a files[n]
+// part. The fake reads both (Request.Body and Request.Files) and refuses
+// a form Discord would refuse (400, code 50035).
 package discordtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -27,7 +37,11 @@ import (
 type Request struct {
 	Method string
 	Path   string // with the API version, e.g. /api/v9/channels/1/messages
-	Body   map[string]any
+	// Body is the JSON body; for a multipart request, its payload_json
+	// part (and any other plain form fields, as strings).
+	Body map[string]any
+	// Files are a multipart request's files[n] parts, in order.
+	Files  []File
 	Status int // what the fake answered
 	// Raw and Header are the request as sent, for checking it against
 	// Discord's API description.
@@ -39,6 +53,14 @@ type Request struct {
 	// Duplicate marks a message request whose enforced nonce matched an
 	// earlier message: Discord answered with that one and made none.
 	Duplicate bool
+}
+
+// File is one attachment of a multipart request.
+type File struct {
+	Field       string // the form field, "files[0]"
+	Name        string // the file name
+	ContentType string
+	Data        []byte
 }
 
 // Accepted reports whether the request completed with a 2xx answer and,
@@ -177,6 +199,9 @@ func summary(reqs []Request) string {
 	var b strings.Builder
 	for _, r := range reqs {
 		fmt.Fprintf(&b, "\n  %s %s %d %v", r.Method, r.Path, r.Status, r.Body["content"])
+		for _, file := range r.Files {
+			fmt.Fprintf(&b, " [%s %s, %d bytes]", file.Name, file.ContentType, len(file.Data))
+		}
 	}
 	return b.String()
 }
@@ -208,13 +233,17 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body map[string]any
+	var files []File
+	var formErr error
 	raw, _ := io.ReadAll(r.Body)
-	if len(raw) > 0 {
+	if media, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); media == "multipart/form-data" {
+		body, files, formErr = readForm(raw, params["boundary"])
+	} else if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &body); err != nil {
 			body = map[string]any{"_raw": string(raw)}
 		}
 	}
-	req := Request{Method: r.Method, Path: r.URL.Path, Body: body, Raw: raw, Header: r.Header.Clone(), Query: r.URL.RawQuery, At: time.Now()}
+	req := Request{Method: r.Method, Path: r.URL.Path, Body: body, Files: files, Raw: raw, Header: r.Header.Clone(), Query: r.URL.RawQuery, At: time.Now()}
 	var fail *Failure
 	f.mu.Lock()
 	ask := f.Fail
@@ -227,10 +256,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var answer string
-	if fail != nil && fail.Status != 0 {
+	switch {
+	case fail != nil && fail.Status != 0:
 		req.Status, answer = fail.Status, fail.Body
-	} else {
-		req.Status, answer, req.Duplicate = f.answer(r, body)
+	case formErr != nil && f.authorized(r):
+		b, _ := json.Marshal(map[string]any{"message": "Invalid Form Body: " + formErr.Error(), "code": 50035})
+		req.Status, answer = 400, string(b)
+	default:
+		req.Status, answer, req.Duplicate = f.answer(r, body, files)
 	}
 	f.record(req)
 	if fail != nil && fail.AnswerDelay > 0 && !f.wait(r, fail.AnswerDelay) {
@@ -276,7 +309,7 @@ func (f *Fake) authorized(r *http.Request) bool {
 
 // answer is the normal answer; duplicate reports a message request whose
 // enforced nonce matched an earlier message.
-func (f *Fake) answer(r *http.Request, body map[string]any) (status int, answer string, duplicate bool) {
+func (f *Fake) answer(r *http.Request, body map[string]any, files []File) (status int, answer string, duplicate bool) {
 	path := r.URL.Path
 	if path == "/api/v9/gateway" {
 		// Our own listener, never the Host header: a client that kept
@@ -300,7 +333,7 @@ func (f *Fake) answer(r *http.Request, body map[string]any) (status int, answer 
 		ch := strings.TrimSuffix(strings.TrimPrefix(path, "/api/v9/channels/"), "/messages")
 		nonce, _ := body["nonce"].(string)
 		if enforce, _ := body["enforce_nonce"].(bool); !enforce || nonce == "" {
-			return 200, message(f.id(), ch, body), false
+			return 200, message(f.id(), ch, body, files), false
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -308,21 +341,95 @@ func (f *Fake) answer(r *http.Request, body map[string]any) (status int, answer 
 			return 200, made, true
 		}
 		f.nextID++
-		made := message(fmt.Sprint(f.nextID), ch, body)
+		made := message(fmt.Sprint(f.nextID), ch, body, files)
 		f.nonces[ch+"\x00"+nonce] = made
 		return 200, made, false
 	case strings.HasPrefix(path, "/api/v9/interactions/") && strings.HasSuffix(path, "/callback"):
 		return 204, "", false
 	case strings.HasPrefix(path, "/api/v9/webhooks/") && r.Method == "POST":
-		return 200, message(f.id(), "webhook", body), false
+		return 200, message(f.id(), "webhook", body, files), false
 	}
 	return 404, `{"message":"Unknown route","code":0}`, false
 }
 
-func message(id, channel string, body map[string]any) string {
+func message(id, channel string, body map[string]any, files []File) string {
+	attachments := []any{}
+	for i, file := range files {
+		aid := fmt.Sprintf("%s%d", id, i+1)
+		url := fmt.Sprintf("https://cdn.discordapp.com/attachments/%s/%s/%s", channel, aid, file.Name)
+		attachments = append(attachments, map[string]any{"id": aid, "filename": file.Name, "size": len(file.Data),
+			"content_type": file.ContentType, "url": url, "proxy_url": url})
+	}
 	b, _ := json.Marshal(map[string]any{"id": id, "channel_id": channel, "content": body["content"], "type": 0,
-		"author": map[string]any{"id": "1000", "username": "followthrough", "bot": true}})
+		"attachments": attachments, "author": map[string]any{"id": "1000", "username": "followthrough", "bot": true}})
 	return string(b)
+}
+
+// Discord's limits on a message's files.
+const (
+	maxFiles     = 10
+	maxFileBytes = 10 << 20 // 10 MiB, a bot's upload limit without boosts
+)
+
+var fileField = regexp.MustCompile(`^files\[(\d+)\]$`)
+
+// readForm reads a multipart/form-data body as Discord does: the JSON of
+// the message in payload_json, files in files[n] parts (each with a file
+// name), other fields as plain values. An error is what Discord would
+// refuse with 400.
+func readForm(raw []byte, boundary string) (map[string]any, []File, error) {
+	if boundary == "" {
+		return nil, nil, errors.New("multipart body without a boundary")
+	}
+	body := map[string]any{}
+	var files []File
+	seen := map[string]bool{}
+	mr := multipart.NewReader(bytes.NewReader(raw), boundary)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("malformed multipart body: %w", err)
+		}
+		data, err := io.ReadAll(part)
+		part.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("malformed multipart body: %w", err)
+		}
+		name := part.FormName()
+		if seen[name] {
+			return nil, nil, fmt.Errorf("form field %q given twice", name)
+		}
+		seen[name] = true
+		switch {
+		case name == "payload_json":
+			var payload map[string]any
+			if err := json.Unmarshal(data, &payload); err != nil {
+				return nil, nil, fmt.Errorf("payload_json is not a JSON object: %w", err)
+			}
+			for k, v := range payload {
+				body[k] = v
+			}
+		case fileField.MatchString(name):
+			if part.FileName() == "" {
+				return nil, nil, fmt.Errorf("%s has no file name", name)
+			}
+			if len(data) > maxFileBytes {
+				return nil, nil, fmt.Errorf("%s is larger than %d bytes", name, maxFileBytes)
+			}
+			files = append(files, File{Field: name, Name: part.FileName(), ContentType: part.Header.Get("Content-Type"), Data: data})
+		case part.FileName() != "":
+			return nil, nil, fmt.Errorf("file in field %q; files go in files[n]", name)
+		default:
+			body[name] = string(data)
+		}
+	}
+	if len(files) > maxFiles {
+		return nil, nil, fmt.Errorf("%d files; at most %d", len(files), maxFiles)
+	}
+	return body, files, nil
 }
 
 var upgrader = websocket.Upgrader{}
