@@ -304,7 +304,7 @@ func (e *Engine) coachReport(coach PersonID, group string, due time.Time, loc *t
 			starting = append(starting, m)
 		}
 	}
-	data := map[string]any{"Members": members, "Moved": moved, "Stuck": stuck, "Starting": starting}
+	data := map[string]any{"Members": members, "Moving": moved, "MaybeStuck": stuck, "GettingStarted": starting}
 	text, err := e.words.Say("coach.report", coach.Platform(), 0, data)
 	if err != nil {
 		e.log.Error("render coach report", "coach", coach, "err", err)

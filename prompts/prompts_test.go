@@ -31,10 +31,14 @@ func sample() map[string]any {
 		"Misses": 2, "ValuesKind": 2, "Weekly": false, "Group": "console",
 		"Milestones": []map[string]any{{"N": 1, "Text": "first draft", "Done": true}, {"N": 2, "Text": "feedback", "Done": false}},
 		"DoneCount":  1, "Milestone": "first draft", "Done": 1, "Of": 2, "AllDone": false, "Ratings": "4 → 6 → 7",
-		"Members": []map[string]any{{"Name": "Bo", "Status": "stuck", "Kept": 0, "Streak": 0, "Goal": "run",
-			"Wins": []string{"ran once"}, "Question": "What would make “run” easier this week?"}},
+		"Members": members, "Moving": members, "MaybeStuck": members, "GettingStarted": members,
+		"People": []map[string]any{{"Name": "Ana", "Streak": 4, "Wins": []string{"ran 5k"}, "Milestones": []string{"first draft"}}},
 	}
 }
+
+// members is a coach's view of one member, for the coach messages.
+var members = []map[string]any{{"Name": "Bo", "Status": "stuck", "Kept": 0, "Streak": 0, "Goal": "run", "Step": "put on shoes",
+	"Wins": []string{"ran once"}, "Milestones": []string{"first 5k"}, "Question": "What would make “run” easier this week?"}}
 
 func engine(t *testing.T, words *prompts.Set) *bot.Engine {
 	t.Helper()
