@@ -12,6 +12,7 @@ import (
 
 	"followthrough/adapters/discord"
 	"followthrough/adapters/discord/discordtest"
+	"followthrough/adapters/internal/outbox/outboxtest"
 	"followthrough/bot"
 	"followthrough/store"
 )
@@ -27,37 +28,13 @@ import (
 // discordgo itself repeats a request after a 502, up to three times:
 // the same body, so the same nonce.
 
-// watched is the store as the adapter sees it; it tells the test each
-// time a reply leaves the outbox, so the test waits on that, not on time.
-type watched struct {
-	*store.DB
-	left chan struct{}
-}
-
-func (w *watched) Delivered(platform string, seqs ...uint64) error {
-	defer w.poke()
-	return w.DB.Delivered(platform, seqs...)
-}
-
-func (w *watched) GiveUp(env bot.Envelope, reason string, at time.Time) error {
-	defer w.poke()
-	return w.DB.GiveUp(env, reason, at)
-}
-
-func (w *watched) poke() {
-	select {
-	case w.left <- struct{}{}:
-	default:
-	}
-}
-
 // faultRig is a running adapter (the real discordgo client) against the
 // fake Discord, with a real bbolt store, a short HTTP timeout and short
 // back-offs. The subtests share it: discordgo's Close takes a second.
 type faultRig struct {
 	fake   *discordtest.Fake
 	db     *store.DB
-	store  *watched
+	store  *outboxtest.Watched
 	queued chan struct{}
 }
 
@@ -70,7 +47,7 @@ func startFaults(t *testing.T) *faultRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &faultRig{fake: fake, db: db, store: &watched{DB: db, left: make(chan struct{}, 1)}, queued: make(chan struct{}, 1)}
+	r := &faultRig{fake: fake, db: db, store: outboxtest.Watch(db), queued: make(chan struct{}, 1)}
 	a, err := discord.New(discord.Options{Token: token, APIURL: fake.URL, Store: r.store, Queued: r.queued, Reconnect: true,
 		Rate: 2000, HTTPTimeout: clientTimeout, Backoff: 5 * time.Millisecond})
 	if err != nil {
@@ -159,27 +136,6 @@ func replyID(content string) string {
 		first = first[:i]
 	}
 	return first
-}
-
-// drained waits until the outbox is empty: every reply delivered or
-// given up.
-func (r *faultRig) drained(t *testing.T, timeout time.Duration) {
-	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		left, err := r.db.Pending(discord.Platform, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(left) == 0 {
-			return
-		}
-		select {
-		case <-r.store.left:
-		case <-deadline:
-			t.Fatalf("the outbox did not drain within %v; still queued: %q", timeout, left[0].Reply.Text)
-		}
-	}
 }
 
 // checkOnce checks that every queued reply was made exactly once (its
@@ -450,7 +406,7 @@ func TestFaultsLoseAndRepeatNothing(t *testing.T) {
 			defer r.fake.SetFail(nil)
 			start := time.Now()
 			queued := r.burst(t, c.name, convs, group, 20, c.long)
-			r.drained(t, 20*time.Second)
+			r.store.Drained(t, discord.Platform, 20*time.Second)
 			took := time.Since(start)
 			settle := func([]discordtest.Request) bool { return true }
 			if c.settle != nil {

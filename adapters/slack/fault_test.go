@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"followthrough/adapters/internal/outbox/outboxtest"
 	"followthrough/adapters/slack"
 	"followthrough/adapters/slack/slacktest"
 	"followthrough/bot"
@@ -23,30 +24,6 @@ import (
 // least once there, and no case here loses an answer after the fake made
 // the post (the client's timeout is far above a local answer's time).
 
-// watched is the store as the adapter sees it; it tells the test each
-// time a reply leaves the outbox, so the test waits on that, not on time.
-type watched struct {
-	*store.DB
-	left chan struct{}
-}
-
-func (w *watched) Delivered(platform string, seqs ...uint64) error {
-	defer w.poke()
-	return w.DB.Delivered(platform, seqs...)
-}
-
-func (w *watched) GiveUp(env bot.Envelope, reason string, at time.Time) error {
-	defer w.poke()
-	return w.DB.GiveUp(env, reason, at)
-}
-
-func (w *watched) poke() {
-	select {
-	case w.left <- struct{}{}:
-	default:
-	}
-}
-
 const clientTimeout = 500 * time.Millisecond
 
 // faultRig is the real adapter (slack-go, Socket Mode) against the fake
@@ -54,7 +31,7 @@ const clientTimeout = 500 * time.Millisecond
 // short back-offs.
 type faultRig struct {
 	*rig
-	store  *watched
+	store  *outboxtest.Watched
 	queued chan struct{}
 }
 
@@ -62,7 +39,7 @@ func startFaults(t *testing.T) *faultRig {
 	t.Helper()
 	f := &faultRig{queued: make(chan struct{}, 1)}
 	f.rig = start(t, slack.Socket, func(o *slack.Options) {
-		f.store = &watched{DB: o.Store.(*store.DB), left: make(chan struct{}, 1)}
+		f.store = outboxtest.Watch(o.Store.(*store.DB))
 		o.Store, o.Queued, o.HTTPTimeout, o.Backoff = f.store, f.queued, clientTimeout, 5*time.Millisecond
 	})
 	return f
@@ -116,27 +93,6 @@ func (f *faultRig) burst(t *testing.T, name string, people int, group bool, each
 // slackUser is the Slack user id of person c in a case.
 func slackUser(name string, c int) string {
 	return "U" + strings.ToUpper(strings.NewReplacer("-", "", ".", "").Replace(name)) + fmt.Sprint(c)
-}
-
-// drained waits until the outbox is empty: every reply delivered or
-// given up.
-func (f *faultRig) drained(t *testing.T, timeout time.Duration) {
-	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		left, err := f.db.Pending(slack.Platform, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(left) == 0 {
-			return
-		}
-		select {
-		case <-f.store.left:
-		case <-deadline:
-			t.Fatalf("the outbox did not drain within %v; still queued: %q", timeout, left[0].Reply.Text)
-		}
-	}
 }
 
 // checkOnce checks that every queued reply was posted exactly once (and
@@ -411,7 +367,7 @@ func TestFaultsLoseAndRepeatNothing(t *testing.T) {
 			before := len(f.fake.Calls())
 			start := time.Now()
 			queued := f.burst(t, c.name, people, c.group, each, c.files)
-			f.drained(t, 20*time.Second)
+			f.store.Drained(t, slack.Platform, 20*time.Second)
 			took := time.Since(start)
 			settle := func([]slacktest.Call) bool { return true }
 			if c.settle != nil {
