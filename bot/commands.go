@@ -172,8 +172,8 @@ func cmdWin(t *turn, args string) {
 }
 
 func cmdProgress(t *turn, _ string) {
-	vars, checkIns := t.progress()
-	t.add(Reply{Text: t.render("progress", 0, vars), Files: t.progressPictures(checkIns)})
+	vars, checkIns, ratings := t.progress()
+	t.add(Reply{Text: t.render("progress", 0, vars), Files: t.progressPictures(checkIns, ratings)})
 }
 
 func cmdRemind(t *turn, args string) {

@@ -107,7 +107,7 @@ const trendRatings = 30
 // the check-in calendar, the trend of the 1 to 10 ratings, and milestones
 // done against planned. A picture that cannot be drawn is left out (and
 // logged): the words still say it all.
-func (t *turn) progressPictures(checkIns []CheckIn) []File {
+func (t *turn) progressPictures(checkIns []CheckIn, ratings []Rating) []File {
 	p := t.p
 	var files []File
 	add := func(name string, png []byte, err error) {
@@ -121,11 +121,6 @@ func (t *turn) progressPictures(checkIns []CheckIn) []File {
 	png, err := chart.Calendar{Title: "Check-ins, last 12 weeks", Start: start, Days: days}.PNG()
 	add("calendar.png", png, err)
 
-	ratings, err := t.e.store.Ratings(p.ID, trendRatings)
-	if err != nil {
-		t.e.log.Error("load ratings", "person", p.ID, "err", err)
-	}
-	ratings = mergeRatings(ratings, t.ratings, trendRatings)
 	points := make([]chart.Point, 0, len(ratings))
 	for _, r := range ratings {
 		points = append(points, chart.Point{At: r.At, Value: r.Value})

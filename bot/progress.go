@@ -9,9 +9,9 @@ import (
 )
 
 // progress gathers what the progress summary shows: check-ins this week,
-// the current streak and the latest wins. It returns the check-ins it
-// read too, for the pictures.
-func (t *turn) progress() (map[string]any, []CheckIn) {
+// the current streak, the latest wins and ratings. It returns the
+// check-ins and ratings it read too, for the pictures.
+func (t *turn) progress() (map[string]any, []CheckIn, []Rating) {
 	p := t.p
 	vars := map[string]any{"Week": 0, "WeekDone": 0, "WeekPartly": 0, "WeekNotYet": 0, "Streak": 0, "RecentWins": []string{}}
 	local := t.now.In(t.loc)
@@ -51,17 +51,17 @@ func (t *turn) progress() (map[string]any, []CheckIn) {
 	for k, v := range t.milestoneVars() {
 		vars[k] = v
 	}
-	ratings, err := t.e.store.Ratings(p.ID, 6)
+	ratings, err := t.e.store.Ratings(p.ID, trendRatings)
 	if err != nil {
 		t.e.log.Error("load ratings", "person", p.ID, "err", err)
 	}
-	ratings = mergeRatings(ratings, t.ratings, 6)
+	ratings = mergeRatings(ratings, t.ratings, trendRatings)
 	var trend []string
-	for _, r := range ratings {
+	for _, r := range ratings[max(len(ratings)-6, 0):] {
 		trend = append(trend, strconv.Itoa(r.Value))
 	}
 	vars["Ratings"] = strings.Join(trend, " → ")
-	return vars, checkIns
+	return vars, checkIns, ratings
 }
 
 // streakWindow is how many days of check-ins a streak is counted from
@@ -168,10 +168,7 @@ func (e *Engine) Snapshot(id PersonID) (Snapshot, error) {
 	if err != nil || !ok {
 		return Snapshot{}, err
 	}
-	loc, err := e.zones.Load(p.Zone)
-	if err != nil {
-		loc, _ = e.zones.Load(e.defaultZone)
-	}
+	loc := e.zoneOf(p)
 	now := e.clock.Now()
 	wins, err := e.store.Wins(id, 3)
 	if err != nil {

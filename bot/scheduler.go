@@ -69,10 +69,7 @@ func (e *Engine) NextDue() (time.Time, bool, error) {
 // the store may call it more than once.
 func (e *Engine) fire(p *Person, due, now time.Time) []Reply {
 	t := &turn{e: e, p: p, ev: Event{Person: p.ID}, now: now}
-	loc, err := e.zones.Load(p.Zone)
-	if err != nil {
-		loc, _ = e.zones.Load(e.defaultZone)
-	}
+	loc := e.zoneOf(p)
 	t.loc = loc
 	s := &p.Schedule
 	if s.Paused && !s.PausedUntil.IsZero() && !now.Before(s.PausedUntil) {

@@ -258,11 +258,7 @@ func (e *Engine) digest(group string, people []*Person, due time.Time) (Reply, b
 				d.Milestones = append(d.Milestones, short(m.Text, 120))
 			}
 		}
-		ploc, err := e.zones.Load(p.Zone)
-		if err != nil {
-			ploc, _ = e.zones.Load(e.defaultZone)
-		}
-		if s := e.streakOf(p, e.recentCheckIns(p.ID, due), ploc, due); s >= 3 {
+		if s := e.streakOf(p, e.recentCheckIns(p.ID, due), e.zoneOf(p), due); s >= 3 {
 			d.Streak = s
 		}
 		if len(d.Wins)+len(d.Milestones) > 0 || d.Streak > 0 {
