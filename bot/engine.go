@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -98,7 +97,7 @@ type Engine struct {
 	metrics     Metrics
 	weekly      Weekly
 	weeklyState weeklyState
-	locks       [256]sync.Mutex
+	locks       personLocks
 }
 
 // New builds an engine from its configuration.
@@ -174,10 +173,42 @@ func (e *Engine) Messages() []string {
 	return names
 }
 
-func (e *Engine) lock(id PersonID) *sync.Mutex {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	return &e.locks[h.Sum32()%uint32(len(e.locks))]
+// personLocks serialises the events of each person and nobody else's:
+// a lock is held while an event waits for its commit, so a lock shared
+// by two people (as striped locks are) would make each wait a whole
+// commit for the other. Unused locks are dropped.
+type personLocks struct {
+	mu sync.Mutex
+	m  map[PersonID]*personLock
+}
+
+type personLock struct {
+	sync.Mutex
+	users int // holders and waiters; guarded by personLocks.mu
+}
+
+// lock takes id's lock and returns what releases it.
+func (l *personLocks) lock(id PersonID) (unlock func()) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[PersonID]*personLock{}
+	}
+	pl := l.m[id]
+	if pl == nil {
+		pl = &personLock{}
+		l.m[id] = pl
+	}
+	pl.users++
+	l.mu.Unlock()
+	pl.Lock()
+	return func() {
+		pl.Unlock()
+		l.mu.Lock()
+		if pl.users--; pl.users == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
 }
 
 // maxAttempts bounds retries when the scheduler changed a person while an
@@ -192,30 +223,22 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 	if ev.Person == "" || ev.Person.Platform() == string(ev.Person) {
 		return nil, fmt.Errorf("bot: event without a person id")
 	}
-	if ev.ID != "" {
-		seen, err := e.store.Seen(ev.ID)
-		if err != nil {
-			return nil, fmt.Errorf("bot: check event %s: %w", ev.ID, err)
-		}
-		if seen {
-			return nil, nil
-		}
-	}
-	mu := e.lock(ev.Person)
-	mu.Lock()
-	defer mu.Unlock()
+	defer e.locks.lock(ev.Person)()
 	start := time.Now()
 	defer func() { e.metrics.EventHandled(ev.Person.Platform(), eventKind(ev), time.Since(start)) }()
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		p, ok, err := e.store.Person(ev.Person)
+		p, seen, err := e.store.Load(ev.Person, ev.ID)
 		if err != nil {
 			return nil, fmt.Errorf("bot: load %s: %w", ev.Person, err)
 		}
+		if seen {
+			return nil, nil
+		}
 		now := e.clock.Now()
-		if !ok {
+		if p == nil {
 			p = &Person{ID: ev.Person, Joined: now}
 		}
 		before := p.NextReminder
@@ -376,21 +399,13 @@ func (t *turn) render(name string, v int, vars map[string]any) string {
 // vars are the details every message may use.
 func (t *turn) vars() map[string]any {
 	p := t.p
-	m := map[string]any{
-		"Name":           p.Name,
-		"Goal":           p.Goal,
-		"Step":           p.Step,
-		"Habit":          p.Anchor.Habit,
-		"After":          AnchorPhrase(p.Anchor.Habit),
-		"Time":           p.Anchor.Time,
-		"Days":           p.Schedule.Label,
-		"StartingReason": p.StartingReason,
-		"InnerReason":    p.InnerReason,
-		"LastWin":        p.LastWin,
-		"Wins":           p.Wins,
-		"Next":           "",
-		"Zone":           p.Zone,
-	}
+	// Sized for every key below and a caller's few, so that it is made
+	// once rather than grown: it is built for every message rendered.
+	m := make(map[string]any, 48)
+	m["Name"], m["Goal"], m["Step"] = p.Name, p.Goal, p.Step
+	m["Habit"], m["After"], m["Time"] = p.Anchor.Habit, AnchorPhrase(p.Anchor.Habit), p.Anchor.Time
+	m["Days"], m["StartingReason"], m["InnerReason"] = p.Schedule.Label, p.StartingReason, p.InnerReason
+	m["LastWin"], m["Wins"], m["Next"], m["Zone"] = p.LastWin, p.Wins, "", p.Zone
 	if !p.NextReminder.IsZero() {
 		m["Next"] = t.when(p.NextReminder)
 	}
@@ -410,9 +425,7 @@ func (t *turn) vars() map[string]any {
 	m["Coach"] = p.Flow.Draft["coach_name"]
 	// Values some messages are given; defaults keep a re-asked question
 	// from failing on a missing one.
-	for k, v := range map[string]any{"Late": false, "Due": "", "Missed": false, "Win": "", "Milestone": "", "Streak": 0} {
-		m[k] = v
-	}
+	m["Late"], m["Due"], m["Missed"], m["Win"], m["Milestone"], m["Streak"] = false, "", false, "", "", 0
 	return m
 }
 

@@ -38,8 +38,10 @@ type Store interface {
 	// returns ErrConflict when the stored Version is not c.Expect and
 	// ErrDuplicate when c.EventID was seen before.
 	Commit(c Change) error
-	// Seen reports whether an event id was already handled.
-	Seen(eventID string) (bool, error)
+	// Load loads a person for an event in one read: seen reports that
+	// eventID (if not empty) was handled before, and then p is nil; p is
+	// nil too for someone new.
+	Load(id PersonID, eventID string) (p *Person, seen bool, err error)
 	// CheckIns returns the person's check-ins at or after since, oldest first.
 	CheckIns(id PersonID, since time.Time) ([]CheckIn, error)
 	// Wins returns the person's most recent wins, newest first, at most n.

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -340,4 +342,15 @@ func (p *Person) resume(at time.Time) {
 		}
 	}
 	s.Paused, s.PausedUntil, s.PausedAt = false, time.Time{}, time.Time{}
+}
+
+// Clone returns a copy of p that shares nothing with it that either may
+// change: its slices and maps are copied too.
+func (p *Person) Clone() *Person {
+	c := *p
+	c.Milestones = slices.Clone(p.Milestones)
+	c.Pauses = slices.Clone(p.Pauses)
+	c.LastWording = maps.Clone(p.LastWording)
+	c.Flow.Draft = maps.Clone(p.Flow.Draft)
+	return &c
 }

@@ -19,6 +19,9 @@ func (db *DB) Forget(id bot.PersonID) error {
 	if err := db.commit(func(tx *bolt.Tx) error { return forget(tx, id) }); err != nil {
 		return fmt.Errorf("store: forget: %w", err)
 	}
+	// The cache could not serve them any more (their bytes are gone),
+	// but what was deleted should not stay in memory either.
+	db.people.drop(id)
 	return db.Compact()
 }
 
@@ -30,6 +33,7 @@ func (db *DB) Forget(id bot.PersonID) error {
 // people were forgotten.
 func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 	n := 0
+	var forgotten map[bot.PersonID]bool
 	err := db.commit(func(tx *bolt.Tx) error {
 		ids := map[bot.PersonID]bool{}
 		gp := append([]byte(group), 0)
@@ -48,7 +52,7 @@ func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 				return err
 			}
 		}
-		n = len(ids)
+		n, forgotten = len(ids), ids
 		// What was queued for the group itself (a digest names its
 		// people) goes too.
 		inGroup := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"group":"`+group+`"`)) }
@@ -62,6 +66,9 @@ func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: forget group: %w", err)
+	}
+	for id := range forgotten {
+		db.people.drop(id)
 	}
 	return n, db.Compact()
 }
@@ -125,7 +132,7 @@ func unlinkCoach(tx *bolt.Tx, group string, id bot.PersonID) error {
 		old := *p
 		p.Coach = ""
 		p.Version++
-		if err := putPerson(tx, *p, &old); err != nil {
+		if err := replacePerson(tx, p, &old); err != nil {
 			return err
 		}
 	}

@@ -58,158 +58,195 @@ func outboxKey(platform string, seq uint64) []byte {
 
 // Person loads one person.
 func (db *DB) Person(id bot.PersonID) (*bot.Person, bool, error) {
-	var p *bot.Person
-	err := db.view(func(tx *bolt.Tx) error {
-		var err error
-		p, err = getPerson(tx, id)
-		return err
+	p, _, err := db.Load(id, "")
+	return p, p != nil, err
+}
+
+// Load loads a person for an event, in one read: seen reports that the
+// event was handled before, and then p is nil.
+func (db *DB) Load(id bot.PersonID, eventID string) (p *bot.Person, seen bool, err error) {
+	var v []byte
+	err = db.view(func(tx *bolt.Tx) error {
+		if eventID != "" && tx.Bucket(bucketEvents).Get([]byte(eventID)) != nil {
+			seen = true
+			return nil
+		}
+		stored := tx.Bucket(bucketPeople).Get([]byte(id))
+		if stored == nil {
+			return nil
+		}
+		var ok bool
+		if p, ok = db.people.get(id, stored); !ok {
+			// Decoded outside the transaction, from a copy: bbolt's
+			// bytes are only valid inside it.
+			v = bytes.Clone(stored)
+		}
+		return nil
 	})
-	if err != nil {
+	if err != nil || v == nil {
+		return p, seen, err
+	}
+	if p, err = decodePerson([]byte(id), v); err != nil {
 		return nil, false, err
 	}
-	return p, p != nil, nil
-}
-
-func getPerson(tx *bolt.Tx, id bot.PersonID) (*bot.Person, error) {
-	v := tx.Bucket(bucketPeople).Get([]byte(id))
-	if v == nil {
-		return nil, nil
-	}
-	var p bot.Person
-	if err := json.Unmarshal(v, &p); err != nil {
-		return nil, fmt.Errorf("store: decode person %s: %w", id, err)
-	}
-	return &p, nil
-}
-
-// putPerson writes p with the next version and keeps the due index in
-// step with its NextReminder.
-func putPerson(tx *bolt.Tx, p bot.Person, old *bot.Person) error {
-	due := tx.Bucket(bucketDue)
-	if old != nil && !old.NextReminder.IsZero() {
-		if err := due.Delete(dueKey(old.NextReminder, old.ID)); err != nil {
-			return err
-		}
-	}
-	if !p.NextReminder.IsZero() {
-		if err := due.Put(dueKey(p.NextReminder, p.ID), nil); err != nil {
-			return err
-		}
-	}
-	groups := tx.Bucket(bucketGroups)
-	if old != nil && old.Group != "" && old.Group != p.Group {
-		if err := groups.Delete(groupKey(old.Group, old.ID)); err != nil {
-			return err
-		}
-	}
-	if p.Group != "" && (old == nil || old.Group != p.Group) {
-		if err := groups.Put(groupKey(p.Group, p.ID), nil); err != nil {
-			return err
-		}
-	}
-	v, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("store: encode person %s: %w", p.ID, err)
-	}
-	return tx.Bucket(bucketPeople).Put([]byte(p.ID), v)
+	db.people.put(id, v, p.Clone())
+	return p, false, nil
 }
 
 // Commit writes everything one handled event changed, in one transaction.
+//
+// Everything is encoded before the transaction, which is shared with the
+// commits of other people and which each of them waits for: inside it
+// are only the checks (the event id, the version in the stored head) and
+// the puts.
 func (db *DB) Commit(c bot.Change) error {
 	if c.Person == nil {
 		return fmt.Errorf("store: commit without a person")
 	}
-	return db.commit(func(tx *bolt.Tx) error {
-		if c.EventID != "" && tx.Bucket(bucketEvents).Get([]byte(c.EventID)) != nil {
+	p := c.Person.Clone()
+	p.Version = c.Expect + 1
+	asDecoded(p)
+	person, err := encodePerson(p)
+	if err != nil {
+		return err
+	}
+	head := headFor(p)
+	records, err := encodeRecords(p.ID, c.CheckIns, c.Wins, c.Ratings)
+	if err != nil {
+		return err
+	}
+	replies, err := encodeReplies(c.Replies, p.LastSeen)
+	if err != nil {
+		return err
+	}
+	var eventKey, eventTime []byte
+	if c.EventID != "" {
+		eventKey, eventTime = []byte(c.EventID), u64(nanos(p.LastSeen))
+	}
+	err = db.commit(func(tx *bolt.Tx) error {
+		events := tx.Bucket(bucketEvents)
+		if eventKey != nil && events.Get(eventKey) != nil {
 			return bot.ErrDuplicate
 		}
-		old, err := getPerson(tx, c.Person.ID)
+		old, ok, err := getHead(tx, p.ID)
 		if err != nil {
 			return err
 		}
-		if old == nil && c.Expect != 0 || old != nil && old.Version != c.Expect {
+		if !ok && c.Expect != 0 || ok && old.version != c.Expect {
 			return bot.ErrConflict
 		}
-		p := *c.Person
-		p.Version = c.Expect + 1
-		if err := putPerson(tx, p, old); err != nil {
+		var was *personHead
+		if ok {
+			was = &old
+		}
+		if err := putPerson(tx, p.ID, person, head, was); err != nil {
 			return fmt.Errorf("store: put person %s: %w", p.ID, err)
 		}
-		if err := putRecords(tx, p.ID, c.CheckIns, c.Wins, c.Ratings); err != nil {
-			return err
+		if err := putEncoded(tx, records); err != nil {
+			return fmt.Errorf("store: put records of %s: %w", p.ID, err)
 		}
-		if err := queue(tx, c.Replies, p.LastSeen); err != nil {
-			return err
+		if err := putEncoded(tx, replies); err != nil {
+			return fmt.Errorf("store: queue replies to %s: %w", p.ID, err)
 		}
-		if c.EventID != "" {
-			now := u64(nanos(p.LastSeen))
-			if err := tx.Bucket(bucketEvents).Put([]byte(c.EventID), now); err != nil {
+		if eventKey != nil {
+			if err := events.Put(eventKey, eventTime); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketEventTime).Put(append(now, c.EventID...), nil); err != nil {
+			if err := tx.Bucket(bucketEventTime).Put(append(eventTime[:8:8], eventKey...), nil); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		// The next load of this person, most likely their next
+		// message, need not decode what was just encoded.
+		db.people.put(p.ID, person, p)
+	}
+	return err
 }
 
-func putRecords(tx *bolt.Tx, id bot.PersonID, checkIns []bot.CheckIn, wins []bot.Win, ratings []bot.Rating) error {
-	rb := tx.Bucket(bucketRatings)
-	for _, r := range ratings {
-		v, err := json.Marshal(r)
-		if err != nil {
+// encoded is one record ready to put. When seq is set, the bucket's next
+// sequence number is appended to the key as it is put, so that records
+// with the same time keep their order.
+type encoded struct {
+	bucket, key, value []byte
+	seq                bool
+}
+
+// putEncoded puts records inside tx.
+func putEncoded(tx *bolt.Tx, records []encoded) error {
+	for _, r := range records {
+		b := tx.Bucket(r.bucket)
+		key := r.key
+		if r.seq {
+			n, err := b.NextSequence()
+			if err != nil {
+				return err
+			}
+			key = binary.BigEndian.AppendUint64(key[:len(key):len(key)], n)
+		}
+		if err := b.Put(key, r.value); err != nil {
 			return err
-		}
-		if err := rb.Put(timeKey(id, r.At, 0), v); err != nil {
-			return fmt.Errorf("store: put rating of %s: %w", id, err)
-		}
-	}
-	cb := tx.Bucket(bucketCheckIns)
-	for _, c := range checkIns {
-		v, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		if err := cb.Put(timeKey(id, c.At, 0), v); err != nil {
-			return fmt.Errorf("store: put check-in of %s: %w", id, err)
-		}
-	}
-	wb := tx.Bucket(bucketWins)
-	for _, w := range wins {
-		v, err := json.Marshal(w)
-		if err != nil {
-			return err
-		}
-		seq, err := wb.NextSequence()
-		if err != nil {
-			return err
-		}
-		if err := wb.Put(timeKey(id, w.At, seq), v); err != nil {
-			return fmt.Errorf("store: put win of %s: %w", id, err)
 		}
 	}
 	return nil
+}
+
+// encodeRecords encodes a person's new check-ins, wins and ratings.
+// Check-ins and ratings are keyed by their time alone, so a second one at
+// the same instant replaces the first; wins never replace each other.
+func encodeRecords(id bot.PersonID, checkIns []bot.CheckIn, wins []bot.Win, ratings []bot.Rating) ([]encoded, error) {
+	out := make([]encoded, 0, len(checkIns)+len(wins)+len(ratings))
+	add := func(bucket []byte, at time.Time, seq bool, r any, what string) error {
+		v, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("store: encode %s of %s: %w", what, id, err)
+		}
+		out = append(out, encoded{bucket: bucket, key: timeKey(id, at, 0), value: v, seq: seq})
+		return nil
+	}
+	for _, r := range ratings {
+		if err := add(bucketRatings, r.At, false, r, "rating"); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range checkIns {
+		if err := add(bucketCheckIns, c.At, false, c, "check-in"); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range wins {
+		if err := add(bucketWins, w.At, true, w, "win"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// encodeReplies encodes replies for the outbox of the platform of their
+// recipient. The entry's sequence number is its key's, given as it is
+// put; Pending reads it from there.
+func encodeReplies(replies []bot.Reply, now time.Time) ([]encoded, error) {
+	out := make([]encoded, 0, len(replies))
+	for _, r := range replies {
+		env := bot.Envelope{Platform: r.Outbox(), Queued: now, Reply: r}
+		v, err := json.Marshal(env)
+		if err != nil {
+			return nil, fmt.Errorf("store: encode reply %s: %w", r.Key, err)
+		}
+		out = append(out, encoded{bucket: bucketOutbox, key: append([]byte(env.Platform), 0), value: v, seq: true})
+	}
+	return out, nil
 }
 
 // queue puts replies in the outbox of the platform of their recipient.
 func queue(tx *bolt.Tx, replies []bot.Reply, now time.Time) error {
-	ob := tx.Bucket(bucketOutbox)
-	for _, r := range replies {
-		seq, err := ob.NextSequence()
-		if err != nil {
-			return err
-		}
-		env := bot.Envelope{Seq: seq, Platform: r.Outbox(), Queued: now, Reply: r}
-		v, err := json.Marshal(env)
-		if err != nil {
-			return fmt.Errorf("store: encode reply %s: %w", r.Key, err)
-		}
-		if err := ob.Put(outboxKey(env.Platform, seq), v); err != nil {
-			return fmt.Errorf("store: queue reply %s: %w", r.Key, err)
-		}
+	entries, err := encodeReplies(replies, now)
+	if err != nil {
+		return err
 	}
-	return nil
+	return putEncoded(tx, entries)
 }
 
 // Seen reports whether an event id was already handled.
@@ -339,7 +376,7 @@ func (db *DB) FireDue(now time.Time, max int, fire func(p *bot.Person, due time.
 			old := *p
 			replies := fire(p, p.NextReminder)
 			p.Version = old.Version + 1
-			if err := putPerson(tx, *p, &old); err != nil {
+			if err := replacePerson(tx, p, &old); err != nil {
 				return fmt.Errorf("store: reschedule %s: %w", id, err)
 			}
 			if err := queue(tx, replies, now); err != nil {
@@ -362,6 +399,8 @@ func (db *DB) Pending(platform string, max int) ([]bot.Envelope, error) {
 			if err := json.Unmarshal(v, &e); err != nil {
 				return fmt.Errorf("store: decode outbox entry: %w", err)
 			}
+			// The key holds the sequence number (see encodeReplies).
+			e.Seq = binary.BigEndian.Uint64(k[len(prefix):])
 			out = append(out, e)
 		}
 		return nil
@@ -396,11 +435,19 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 		people = people[n:]
 		err := db.update(func(tx *bolt.Tx) error {
 			for _, p := range part {
-				old, err := getPerson(tx, p.ID)
+				old, ok, err := getHead(tx, p.ID)
 				if err != nil {
 					return err
 				}
-				if err := putPerson(tx, *p, old); err != nil {
+				v, err := encodePerson(p)
+				if err != nil {
+					return err
+				}
+				was := &old
+				if !ok {
+					was = nil
+				}
+				if err := putPerson(tx, p.ID, v, headFor(p), was); err != nil {
 					return fmt.Errorf("store: import %s: %w", p.ID, err)
 				}
 			}
@@ -481,7 +528,8 @@ func (db *DB) PeopleStats(activeSince time.Time) (all, active int, err error) {
 			var p struct {
 				LastSeen time.Time `json:"last_seen"`
 			}
-			if json.Unmarshal(v, &p) == nil && p.LastSeen.After(activeSince) {
+			_, body, err := headOf(v)
+			if err == nil && json.Unmarshal(body, &p) == nil && p.LastSeen.After(activeSince) {
 				active++
 			}
 			return nil

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ var _ bot.Store = (*DB)(nil)
 
 // SchemaVersion is the layout this code reads and writes. A database with
 // a lower version is migrated on open; a higher one is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Bucket names.
 var (
@@ -52,6 +53,7 @@ var (
 // the same transaction as the schema key update.
 var migrations = []func(tx *bolt.Tx) error{
 	migrateGroups,
+	migrateHeads,
 }
 
 // migrateGroups (1 to 2) adds ratings and the group index, indexing the
@@ -100,8 +102,9 @@ type DB struct {
 	mu    sync.RWMutex
 	bolt  *bolt.DB
 	path  string
-	opt   Options
-	group groupCommit
+	opt    Options
+	group  groupCommit
+	people peopleCache
 }
 
 // view runs a read transaction.
@@ -148,7 +151,7 @@ func Open(path string, opt Options) (db *DB, err error) {
 		// has refused it before writing anything.
 		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
 	}
-	db = &DB{bolt: b, path: path, opt: opt}
+	db = &DB{bolt: b, path: path, opt: opt, people: peopleCache{seed: maphash.MakeSeed()}}
 	// A damaged file can make bbolt panic on first read: turn that into
 	// an error rather than a crash.
 	defer func() {

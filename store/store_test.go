@@ -234,7 +234,13 @@ func TestMigrateFromSchema1(t *testing.T) {
 		v := make([]byte, 8)
 		binary.BigEndian.PutUint64(v, 1)
 		tx.Bucket([]byte("meta")).Put([]byte("schema"), v)
-		return tx.Bucket([]byte("people")).Put([]byte("test:ana"), []byte(`{"id":"test:ana","version":3,"group":"g1","goal":"run"}`))
+		// Written as schema 1 wrote it: plain JSON, its due entry keyed
+		// by unix seconds then id.
+		due := binary.BigEndian.AppendUint64(nil, uint64(t0.Unix()))
+		if err := tx.Bucket([]byte("due")).Put(append(due, "test:ana"...), nil); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("people")).Put([]byte("test:ana"), []byte(`{"id":"test:ana","version":3,"group":"g1","goal":"run","next_reminder":"`+t0.Format(time.RFC3339)+`"}`))
 	})
 	b.Close()
 	if err != nil {
@@ -251,6 +257,23 @@ func TestMigrateFromSchema1(t *testing.T) {
 	}
 	if r, err := db.Ratings("test:ana", 5); err != nil || len(r) != 0 {
 		t.Fatalf("ratings after migration = %v, %v", r, err)
+	}
+	// The version and the due entry carried over (schema 3 keeps them in
+	// a head before the JSON): a stale version is refused, the right
+	// one moves the reminder, and no entry is left behind.
+	p := members[0]
+	if p.Version != 3 || !p.NextReminder.Equal(t0) {
+		t.Fatalf("after migration: version %d, next %v", p.Version, p.NextReminder)
+	}
+	if err := db.Commit(bot.Change{Person: p, Expect: 2}); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("stale version after migration: %v", err)
+	}
+	p.NextReminder = t0.Add(time.Hour)
+	if err := db.Commit(bot.Change{Person: p, Expect: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if next, ok, _ := db.NextDue(); !ok || !next.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("next due after migration and a move = %v, %v", next, ok)
 	}
 }
 
