@@ -26,12 +26,14 @@ type engineResult struct {
 	P50ms       float64 `json:"engine_p50_ms"`
 	P99ms       float64 `json:"engine_p99_ms"`
 	SteadyRate  int     `json:"engine_steady_per_s"`
+	// Shape is what each event wrote, which the ceiling writes too.
+	Shape writeShape `json:"engine_writes"`
 }
 
 // benchEngine measures inbound events handled end to end (engine, durable
-// bbolt commit with fsync, outbox) by workers for people people, against
-// the raw ceiling of bbolt's batched writes of the same size on the same
-// disk; then the latency of each event at a steady rate.
+// bbolt commit with fsync, outbox) by workers for people people; then the
+// latency of each event at a steady rate; then the raw ceiling of bbolt's
+// batched writes of the same records on the same disk.
 func benchEngine(ctx context.Context, dir string, people, events, workers, steady int, steadyFor time.Duration) (engineResult, error) {
 	var res engineResult
 	db, err := store.Open(filepath.Join(dir, "engine.db"), store.Options{})
@@ -66,21 +68,15 @@ func benchEngine(ctx context.Context, dir string, people, events, workers, stead
 		return err
 	}
 
-	// Throughput: each worker has its own people, as separate chats do.
+	// Throughput: each worker has its own people, as separate chats do
+	// (worker w has people w, w+workers, w+2*workers...), so no two
+	// workers ever wait for the same person.
+	own := max(people/workers, 1)
 	start := time.Now()
-	if err := parallel(workers, events, func(w, i int) error { return handle((w + i*workers) % people) }); err != nil {
+	if err := parallel(workers, events, func(w, i int) error { return handle((w + (i%own)*workers) % people) }); err != nil {
 		return res, err
 	}
 	res.EventsPerS = float64(events) / time.Since(start).Seconds()
-
-	// The ceiling: raw bbolt, batched, the same number of transactions'
-	// worth of writes (a person record and an outbox entry each).
-	ceiling, err := boltCeiling(filepath.Join(dir, "ceiling.db"), events, workers)
-	if err != nil {
-		return res, err
-	}
-	res.CeilingPerS = ceiling
-	res.OfCeiling = res.EventsPerS / ceiling
 
 	// Latency at a steady rate: events start on a clock, not when the
 	// previous one ends (an open loop), so queueing shows in the figures.
@@ -112,6 +108,27 @@ func benchEngine(ctx context.Context, dir string, people, events, workers, stead
 	slices.Sort(lat)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	res.P50ms, res.P99ms = ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100])
+
+	// The ceiling: raw bbolt doing, batched, the writes those events
+	// made, with none of the engine's work around them.
+	if err := db.Close(); err != nil {
+		return res, err
+	}
+	shape, err := writesOf(filepath.Join(dir, "engine.db"))
+	if err != nil {
+		return res, err
+	}
+	res.Shape = shape
+	ids := make([]string, people)
+	for i, p := range all {
+		ids[i] = string(p.ID)
+	}
+	ceiling, err := boltCeiling(filepath.Join(dir, "ceiling.db"), shape, ids, events, workers)
+	if err != nil {
+		return res, err
+	}
+	res.CeilingPerS = ceiling
+	res.OfCeiling = res.EventsPerS / ceiling
 	return res, nil
 }
 
@@ -136,10 +153,59 @@ func parallel(workers, n int, fn func(w, i int) error) error {
 	return <-errs
 }
 
+// writeShape is what one event wrote: the mean size of each record.
+type writeShape struct {
+	Person  int `json:"person_bytes"`
+	Win     int `json:"win_bytes"`
+	Outbox  int `json:"outbox_bytes"`
+	EventID int `json:"event_id_bytes"`
+}
+
+// writesOf measures the records the engine wrote, from its database.
+func writesOf(path string) (writeShape, error) {
+	var w writeShape
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return w, err
+	}
+	defer db.Close()
+	mean := func(tx *bolt.Tx, bucket string, key bool) int {
+		b := tx.Bucket([]byte(bucket))
+		if b == nil {
+			return 0
+		}
+		n, size := 0, 0
+		b.ForEach(func(k, v []byte) error {
+			n++
+			if key {
+				size += len(k)
+			} else {
+				size += len(v)
+			}
+			return nil
+		})
+		if n == 0 {
+			return 0
+		}
+		return size / n
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		w = writeShape{Person: mean(tx, "people", false), Win: mean(tx, "wins", false),
+			Outbox: mean(tx, "outbox", false), EventID: mean(tx, "events", true)}
+		return nil
+	})
+	if err == nil && (w.Person == 0 || w.Win == 0 || w.Outbox == 0 || w.EventID == 0) {
+		err = fmt.Errorf("bench: the engine wrote no %+v", w)
+	}
+	return w, err
+}
+
 // boltCeiling is bbolt's own batched write rate with fsync: n
 // transactions from workers goroutines through DB.Batch, each writing
-// what an event writes at least (a 600-byte record and a 300-byte one).
-func boltCeiling(path string, n, workers int) (float64, error) {
+// what one of the engine's events wrote — the person (one of the same
+// people, the same size), a win under that person, an outbox entry,
+// and the event's id with its time — but computing nothing.
+func boltCeiling(path string, shape writeShape, people []string, n, workers int) (float64, error) {
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		return 0, err
@@ -148,9 +214,16 @@ func boltCeiling(path string, n, workers int) (float64, error) {
 	// Tuned for this load rather than left at bbolt's defaults (10 ms,
 	// 1000): a batch closes as soon as every worker is in it.
 	db.MaxBatchSize, db.MaxBatchDelay = workers, 2*time.Millisecond
+	buckets := [][]byte{[]byte("people"), []byte("wins"), []byte("outbox"), []byte("events"), []byte("event_time")}
+	person, win, entry := make([]byte, shape.Person), make([]byte, shape.Win), make([]byte, shape.Outbox)
 	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range []string{"people", "outbox"} {
-			if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+		for _, b := range buckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		for _, id := range people {
+			if err := tx.Bucket(buckets[0]).Put([]byte(id), person); err != nil {
 				return err
 			}
 		}
@@ -158,17 +231,32 @@ func boltCeiling(path string, n, workers int) (float64, error) {
 	}); err != nil {
 		return 0, err
 	}
-	record, entry := make([]byte, 600), make([]byte, 300)
+	own := max(len(people)/workers, 1)
+	var seq atomic.Int64
 	start := time.Now()
 	err = parallel(workers, n, func(w, i int) error {
+		id := people[(w+(i%own)*workers)%len(people)]
+		event := "bench:" + strconv.FormatInt(seq.Add(1), 10)
+		at := enc.BigEndian.AppendUint64(nil, uint64(time.Now().UnixNano()))
 		return db.Batch(func(tx *bolt.Tx) error {
-			key := []byte(fmt.Sprintf("person-%d", (w+i*workers)%1000))
-			if err := tx.Bucket([]byte("people")).Put(key, record); err != nil {
+			if err := tx.Bucket(buckets[0]).Put([]byte(id), person); err != nil {
 				return err
 			}
-			ob := tx.Bucket([]byte("outbox"))
-			s, _ := ob.NextSequence()
-			return ob.Put(enc.BigEndian.AppendUint64(nil, s), entry)
+			wins := tx.Bucket(buckets[1])
+			s, _ := wins.NextSequence()
+			key := enc.BigEndian.AppendUint64(append(append([]byte(id), 0), at...), s)
+			if err := wins.Put(key, win); err != nil {
+				return err
+			}
+			ob := tx.Bucket(buckets[2])
+			s, _ = ob.NextSequence()
+			if err := ob.Put(enc.BigEndian.AppendUint64([]byte("bench\x00"), s), entry); err != nil {
+				return err
+			}
+			if err := tx.Bucket(buckets[3]).Put([]byte(event), at); err != nil {
+				return err
+			}
+			return tx.Bucket(buckets[4]).Put(append(at[:8:8], event...), nil)
 		})
 	})
 	if err != nil {
