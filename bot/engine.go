@@ -385,6 +385,10 @@ func (t *turn) add(r Reply) {
 // rather than nothing.
 func (t *turn) render(name string, v int, vars map[string]any) string {
 	data := t.vars()
+	defer func() {
+		clear(data) // nobody's words wait in the pool
+		varsPool.Put(data)
+	}()
 	for k, val := range vars {
 		data[k] = val
 	}
@@ -396,12 +400,15 @@ func (t *turn) render(name string, v int, vars map[string]any) string {
 	return s
 }
 
-// vars are the details every message may use.
+// varsPool holds maps for vars, sized for every key and a caller's few.
+var varsPool = sync.Pool{New: func() any { return make(map[string]any, 48) }}
+
+// vars are the details every message may use. Return the map to varsPool
+// when the message is rendered.
 func (t *turn) vars() map[string]any {
 	p := t.p
-	// Sized for every key below and a caller's few, so that it is made
-	// once rather than grown: it is built for every message rendered.
-	m := make(map[string]any, 48)
+	// Made once and reused: it is filled for every message rendered.
+	m := varsPool.Get().(map[string]any)
 	m["Name"], m["Goal"], m["Step"] = p.Name, p.Goal, p.Step
 	m["Habit"], m["After"], m["Time"] = p.Anchor.Habit, AnchorPhrase(p.Anchor.Habit), p.Anchor.Time
 	m["Days"], m["StartingReason"], m["InnerReason"] = p.Schedule.Label, p.StartingReason, p.InnerReason

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,23 +40,31 @@ var errPersonFormat = errors.New("not a stored person (bad head)")
 
 // encodePerson is p as stored.
 func encodePerson(p *bot.Person) ([]byte, error) {
-	body, err := json.Marshal(p)
-	if err != nil {
+	b := bufs.Get().(*bytes.Buffer)
+	defer bufs.Put(b)
+	b.Reset()
+	var head [1 + 3*binary.MaxVarintLen64]byte
+	h := append(head[:0], personFormat)
+	h = binary.AppendUvarint(h, p.Version)
+	if p.NextReminder.IsZero() {
+		h = append(h, 0)
+	} else {
+		h = append(h, 1)
+		h = binary.AppendVarint(h, p.NextReminder.Unix())
+	}
+	h = binary.AppendUvarint(h, uint64(len(p.Group)))
+	b.Write(h)
+	b.WriteString(p.Group)
+	if err := json.NewEncoder(b).Encode(p); err != nil {
 		return nil, fmt.Errorf("store: encode person %s: %w", p.ID, err)
 	}
-	v := make([]byte, 0, 1+3*binary.MaxVarintLen64+len(p.Group)+len(body))
-	v = append(v, personFormat)
-	v = binary.AppendUvarint(v, p.Version)
-	if p.NextReminder.IsZero() {
-		v = append(v, 0)
-	} else {
-		v = append(v, 1)
-		v = binary.AppendVarint(v, p.NextReminder.Unix())
-	}
-	v = binary.AppendUvarint(v, uint64(len(p.Group)))
-	v = append(v, p.Group...)
-	return append(v, body...), nil
+	// One allocation of the exact size (bbolt keeps the value until the
+	// transaction commits, so it cannot be the pooled buffer).
+	return bytes.Clone(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
 }
+
+// bufs are buffers for encoding people.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // headOf reads the head of a stored person; rest is their JSON.
 func headOf(v []byte) (h personHead, rest []byte, err error) {

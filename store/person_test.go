@@ -3,10 +3,10 @@ package store
 import (
 	"bytes"
 	"hash/maphash"
-	"strconv"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 

@@ -270,6 +270,10 @@ func TestEndToEndBench(t *testing.T) {
 	if res.EventsPerS <= 0 || res.CeilingPerS <= 0 || res.P50ms <= 0 || res.P99ms < res.P50ms {
 		t.Errorf("engine not measured: %+v", res.engineResult)
 	}
+	// The ceiling writes what the events wrote, measured from the file.
+	if w := res.Shape; w.Person < 100 || w.Win <= 0 || w.Outbox < 100 || w.EventID < len("bench:1") {
+		t.Errorf("what an event wrote was not measured: %+v", w)
+	}
 	if res.Messages != 60 || res.Seconds <= 0 || res.BoundS != 0.6 || res.Lost != 0 || res.Duplicates != 0 {
 		t.Errorf("delivery: %+v", res.deliveryResult)
 	}
