@@ -99,9 +99,9 @@ type Options struct {
 type DB struct {
 	// mu guards the bolt handle: every use holds it for reading;
 	// Compact, which swaps the file, holds it for writing.
-	mu    sync.RWMutex
-	bolt  *bolt.DB
-	path  string
+	mu     sync.RWMutex
+	bolt   *bolt.DB
+	path   string
 	opt    Options
 	group  groupCommit
 	people peopleCache
