@@ -99,7 +99,7 @@ func headOf(v []byte) (h personHead, rest []byte, err error) {
 }
 
 // decodePerson reads a stored person.
-func decodePerson(id []byte, v []byte) (*bot.Person, error) {
+func decodePerson(id bot.PersonID, v []byte) (*bot.Person, error) {
 	h, body, err := headOf(v)
 	if err != nil {
 		return nil, fmt.Errorf("store: decode person %s: %w", id, err)
@@ -117,20 +117,21 @@ func getPerson(tx *bolt.Tx, id bot.PersonID) (*bot.Person, error) {
 	if v == nil {
 		return nil, nil
 	}
-	return decodePerson([]byte(id), v)
+	return decodePerson(id, v)
 }
 
-// getHead reads the head of a stored person; ok is false when there is
-// no such person.
-func getHead(tx *bolt.Tx, id bot.PersonID) (h personHead, ok bool, err error) {
+// getHead reads the head of a stored person; nil when there is no such
+// person.
+func getHead(tx *bolt.Tx, id bot.PersonID) (*personHead, error) {
 	v := tx.Bucket(bucketPeople).Get([]byte(id))
 	if v == nil {
-		return h, false, nil
+		return nil, nil
 	}
-	if h, _, err = headOf(v); err != nil {
-		return h, false, fmt.Errorf("store: decode person %s: %w", id, err)
+	h, _, err := headOf(v)
+	if err != nil {
+		return nil, fmt.Errorf("store: decode person %s: %w", id, err)
 	}
-	return h, true, nil
+	return &h, nil
 }
 
 // headFor is the head a person is stored with.

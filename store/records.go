@@ -86,7 +86,7 @@ func (db *DB) Load(id bot.PersonID, eventID string) (p *bot.Person, seen bool, e
 	if err != nil || v == nil {
 		return p, seen, err
 	}
-	if p, err = decodePerson([]byte(id), v); err != nil {
+	if p, err = decodePerson(id, v); err != nil {
 		return nil, false, err
 	}
 	db.people.put(id, v, p.Clone())
@@ -128,18 +128,14 @@ func (db *DB) Commit(c bot.Change) error {
 		if eventKey != nil && events.Get(eventKey) != nil {
 			return bot.ErrDuplicate
 		}
-		old, ok, err := getHead(tx, p.ID)
+		old, err := getHead(tx, p.ID)
 		if err != nil {
 			return err
 		}
-		if !ok && c.Expect != 0 || ok && old.version != c.Expect {
+		if old == nil && c.Expect != 0 || old != nil && old.version != c.Expect {
 			return bot.ErrConflict
 		}
-		var was *personHead
-		if ok {
-			was = &old
-		}
-		if err := putPerson(tx, p.ID, person, head, was); err != nil {
+		if err := putPerson(tx, p.ID, person, head, old); err != nil {
 			return fmt.Errorf("store: put person %s: %w", p.ID, err)
 		}
 		if err := putEncoded(tx, records); err != nil {
@@ -247,16 +243,6 @@ func queue(tx *bolt.Tx, replies []bot.Reply, now time.Time) error {
 		return err
 	}
 	return putEncoded(tx, entries)
-}
-
-// Seen reports whether an event id was already handled.
-func (db *DB) Seen(eventID string) (bool, error) {
-	var seen bool
-	err := db.view(func(tx *bolt.Tx) error {
-		seen = tx.Bucket(bucketEvents).Get([]byte(eventID)) != nil
-		return nil
-	})
-	return seen, err
 }
 
 // ForgetEventsBefore drops remembered event ids older than t: platforms
@@ -435,7 +421,7 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 		people = people[n:]
 		err := db.update(func(tx *bolt.Tx) error {
 			for _, p := range part {
-				old, ok, err := getHead(tx, p.ID)
+				old, err := getHead(tx, p.ID)
 				if err != nil {
 					return err
 				}
@@ -443,11 +429,7 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 				if err != nil {
 					return err
 				}
-				was := &old
-				if !ok {
-					was = nil
-				}
-				if err := putPerson(tx, p.ID, v, headFor(p), was); err != nil {
+				if err := putPerson(tx, p.ID, v, headFor(p), old); err != nil {
 					return fmt.Errorf("store: import %s: %w", p.ID, err)
 				}
 			}

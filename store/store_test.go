@@ -121,16 +121,16 @@ func TestCommitVersionsAndDuplicates(t *testing.T) {
 	if err != nil || !ok || got.Version != 1 {
 		t.Fatalf("person = %+v %v %v", got, ok, err)
 	}
-	if seen, _ := db.Seen("e1"); !seen {
+	if _, seen, _ := db.Load(p.ID, "e1"); !seen {
 		t.Error("e1 not remembered")
 	}
-	if seen, _ := db.Seen("e2"); seen {
+	if _, seen, _ := db.Load(p.ID, "e2"); seen {
 		t.Error("e2 remembered though its commit failed")
 	}
 	if n, err := db.ForgetEventsBefore(t0.Add(time.Second)); err != nil || n != 1 {
 		t.Errorf("ForgetEventsBefore = %d, %v", n, err)
 	}
-	if seen, _ := db.Seen("e1"); seen {
+	if _, seen, _ := db.Load(p.ID, "e1"); seen {
 		t.Error("e1 still remembered after forgetting")
 	}
 }
