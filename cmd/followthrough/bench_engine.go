@@ -68,12 +68,9 @@ func benchEngine(ctx context.Context, dir string, people, events, workers, stead
 		return err
 	}
 
-	// Throughput: each worker has its own people, as separate chats do
-	// (worker w has people w, w+workers, w+2*workers...), so no two
-	// workers ever wait for the same person.
-	own := max(people/workers, 1)
+	// Throughput: each worker has its own people, as separate chats do.
 	start := time.Now()
-	if err := parallel(workers, events, func(w, i int) error { return handle((w + (i%own)*workers) % people) }); err != nil {
+	if err := parallel(workers, events, func(w, i int) error { return handle(whose(w, i, workers, people)) }); err != nil {
 		return res, err
 	}
 	res.EventsPerS = float64(events) / time.Since(start).Seconds()
@@ -130,6 +127,14 @@ func benchEngine(ctx context.Context, dir string, people, events, workers, stead
 	res.CeilingPerS = ceiling
 	res.OfCeiling = res.EventsPerS / ceiling
 	return res, nil
+}
+
+// whose is the person worker w's i-th event is from, in both the engine
+// run and the ceiling: worker w has people w, w+workers, w+2*workers...
+// in turn, so no two workers ever wait for the same person.
+func whose(w, i, workers, people int) int {
+	own := max(people/workers, 1)
+	return (w + (i%own)*workers) % people
 }
 
 // parallel runs n calls of fn over workers goroutines.
@@ -231,11 +236,10 @@ func boltCeiling(path string, shape writeShape, people []string, n, workers int)
 	}); err != nil {
 		return 0, err
 	}
-	own := max(len(people)/workers, 1)
 	var seq atomic.Int64
 	start := time.Now()
 	err = parallel(workers, n, func(w, i int) error {
-		id := people[(w+(i%own)*workers)%len(people)]
+		id := people[whose(w, i, workers, len(people))]
 		event := "bench:" + strconv.FormatInt(seq.Add(1), 10)
 		at := enc.BigEndian.AppendUint64(nil, uint64(time.Now().UnixNano()))
 		return db.Batch(func(tx *bolt.Tx) error {
