@@ -337,3 +337,20 @@ func fileSafe(s string) string {
 	}
 	return "member"
 }
+
+// DigestWhen says in words when a group's weekly digest goes out, as the
+// setup answers on every platform put it: "on Fridays at 17:30,
+// America/New_York time".
+func (g GroupSettings) DigestWhen() string {
+	day, at, zone := "on the usual day", "at the usual time", "in the bot's default time zone"
+	if d, ok := ParseWeekday(g.DigestDay); ok {
+		day = "on " + d.String() + "s"
+	}
+	if g.DigestTime != "" {
+		at = "at " + g.DigestTime
+	}
+	if g.Zone != "" {
+		zone = g.Zone + " time"
+	}
+	return day + " " + at + ", " + zone
+}

@@ -424,17 +424,7 @@ func setupDone(g bot.GroupSettings) string {
 	if g.DigestDay == "" && g.DigestTime == "" && g.Zone == "" {
 		return text + " The digest comes at the bot's usual time; /setup digest_day, digest_time and zone change it."
 	}
-	day, at, zone := "on the usual day", "at the usual time", "in the bot's default time zone"
-	if d, ok := bot.ParseWeekday(g.DigestDay); ok {
-		day = "on " + d.String() + "s"
-	}
-	if g.DigestTime != "" {
-		at = "at " + g.DigestTime
-	}
-	if g.Zone != "" {
-		zone = g.Zone + " time"
-	}
-	return text + " The weekly digest comes " + day + " " + at + ", " + zone + "."
+	return text + " The weekly digest comes " + g.DigestWhen() + "."
 }
 
 // commandArgs flattens a slash command's options into the text the engine

@@ -633,7 +633,7 @@ func (a *Adapter) setupDigest(team, by, args string) string {
 			a.o.Log.Error("slack: setup digest", "err", err)
 			return "Sorry — I couldn't read the settings just now. Please try again."
 		}
-		return "The weekly digest goes out " + digestWhen(g) + ". To change it, give any of the day, time and time zone: " + example
+		return "The weekly digest goes out " + g.DigestWhen() + ". To change it, give any of the day, time and time zone: " + example
 	}
 	var now bot.GroupSettings
 	err := a.changeGroup(team, by, func(g *bot.GroupSettings) {
@@ -644,7 +644,7 @@ func (a *Adapter) setupDigest(team, by, args string) string {
 		a.o.Log.Error("slack: setup digest", "err", err)
 		return "Sorry — I couldn't save that. Please try again."
 	}
-	return "Done: the weekly digest (and the coaches' reports) now go out " + digestWhen(now) + "."
+	return "Done: the weekly digest (and the coaches' reports) now go out " + now.DigestWhen() + "."
 }
 
 // weekday is the weekday a word names ("friday", "fri", "fridays"), as
@@ -658,21 +658,6 @@ func weekday(w string) string {
 }
 
 func isWeekday(w string) bool { return weekday(w) != "" }
-
-// digestWhen says when a team's weekly digest goes out, in words.
-func digestWhen(g bot.GroupSettings) string {
-	day, at, zone := "on the usual day", "at the usual time", "in the bot's default time zone"
-	if d, ok := bot.ParseWeekday(g.DigestDay); ok {
-		day = "on " + d.String() + "s"
-	}
-	if g.DigestTime != "" {
-		at = "at " + g.DigestTime
-	}
-	if g.Zone != "" {
-		zone = g.Zone + " time"
-	}
-	return day + " " + at + ", " + zone
-}
 
 // channelRef is a channel as Slack escapes it in a command's text.
 var channelRef = regexp.MustCompile(`<#(C[A-Z0-9]+|G[A-Z0-9]+)(?:\|[^>]*)?>`)
