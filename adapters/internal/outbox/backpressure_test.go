@@ -16,6 +16,23 @@ import (
 	"followthrough/store"
 )
 
+// runUntil runs l until drained is closed (or, failing the test with
+// failure, until within has passed), then stops it and waits for it to
+// return, so that the loop's writes happen before the caller looks.
+func runUntil(t *testing.T, l *outbox.Loop, drained <-chan struct{}, within time.Duration, failure string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); l.Run(ctx) }()
+	select {
+	case <-drained:
+	case <-time.After(within):
+		t.Error(failure)
+	}
+	cancel()
+	<-done
+}
+
 // simClock is a clock that moves only when the loop waits on it: every
 // wait jumps ahead by its length. An hour's outage passes in moments,
 // and the loop's pacing is measured in simulated time.
@@ -159,16 +176,7 @@ func runOutage(t *testing.T, each int) outcome {
 			o.sent = append(o.sent, sent{env.Reply.Key, env.Seq, now})
 			return nil
 		}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run(ctx) }()
-	select {
-	case <-src.drained:
-	case <-time.After(60 * time.Second):
-		t.Error("the backlog did not drain")
-	}
-	cancel()
-	<-done // the loop's writes happen before this
+	runUntil(t, l, src.drained, 60*time.Second, "the backlog did not drain")
 	if src.arrived != src.minutes {
 		t.Fatalf("%d of %d batches arrived", src.arrived, src.minutes)
 	}
@@ -313,16 +321,7 @@ func TestADayLongOutageGivesUpAtMaxAge(t *testing.T) {
 			tries++
 			return outbox.RetryLater{After: time.Second, Err: errors.New("connection refused")}
 		}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run(ctx) }()
-	select {
-	case <-src.drained:
-	case <-time.After(60 * time.Second):
-		t.Error("the outbox was not emptied")
-	}
-	cancel()
-	<-done
+	runUntil(t, l, src.drained, 60*time.Second, "the outbox was not emptied")
 	failed, _ := db.Undelivered("test")
 	if len(failed) != 30 {
 		t.Fatalf("%d of 30 replies given up", len(failed))
@@ -365,16 +364,7 @@ func TestAFailingReplyWaitsItsOwnBackOff(t *testing.T) {
 			got[env.Reply.To] = append(got[env.Reply.To], env.Reply.Text)
 			return nil
 		}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); l.Run(ctx) }()
-	select {
-	case <-src.drained:
-	case <-time.After(20 * time.Second):
-		t.Error("the outbox did not drain")
-	}
-	cancel()
-	<-done
+	runUntil(t, l, src.drained, 20*time.Second, "the outbox did not drain")
 	if len(tries) != 5 {
 		t.Fatalf("%d tries; want 5", len(tries))
 	}
