@@ -225,7 +225,12 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 	}
 	defer e.locks.lock(ev.Person)()
 	start := time.Now()
-	defer func() { e.metrics.EventHandled(ev.Person.Platform(), eventKind(ev), time.Since(start)) }()
+	redelivered := false
+	defer func() {
+		if !redelivered { // as before Load checked ids: a redelivery is not an event handled
+			e.metrics.EventHandled(ev.Person.Platform(), eventKind(ev), time.Since(start))
+		}
+	}()
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -235,6 +240,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 			return nil, fmt.Errorf("bot: load %s: %w", ev.Person, err)
 		}
 		if seen {
+			redelivered = true
 			return nil, nil
 		}
 		now := e.clock.Now()

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -150,7 +151,28 @@ func TestDuplicateEventHandledOnce(t *testing.T) {
 	if err != nil || len(wins) != 1 {
 		t.Fatalf("wins = %v, %v; want exactly one", wins, err)
 	}
+	// Nor is a redelivery counted as an event handled.
+	var m countedEvents
+	e, err := bot.New(bot.Config{Store: r.db, Words: r.words, Clock: r.clock, Metrics: &m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.Handle(context.Background(), ev); err != nil || len(got) != 0 {
+		t.Fatalf("third delivery: %v, %v", got, err)
+	}
+	if _, err := e.Handle(context.Background(), bot.Event{ID: "evt-2", Person: ev.Person, Command: "win", Text: "paid it"}); err != nil {
+		t.Fatal(err)
+	}
+	if m.n.Load() != 1 {
+		t.Errorf("%d events counted as handled; want 1 (the new one, not the redelivery)", m.n.Load())
+	}
 }
+
+// countedEvents counts the events the engine reports handled.
+type countedEvents struct{ n atomic.Int64 }
+
+func (c *countedEvents) EventHandled(string, string, time.Duration) { c.n.Add(1) }
+func (c *countedEvents) Reminders(int, int, int)                    {}
 
 func TestHugeAndHostileInput(t *testing.T) {
 	r := newRig(t, monday8)
