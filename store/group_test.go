@@ -1,0 +1,89 @@
+package store
+
+import (
+	"errors"
+	"runtime"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// waitPending returns once n writers are queued behind the running
+// transaction (it yields rather than sleeps while it waits).
+func waitPending(g *groupCommit, n int) {
+	for {
+		g.mu.Lock()
+		queued := len(g.pending)
+		g.mu.Unlock()
+		if queued >= n {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// TestGroupCommitTakesInLateWriters: writers who arrive while a shared
+// transaction is still running its functions are committed in it, not in
+// the next one; one of them failing keeps neither the others out nor its
+// own writes in.
+func TestGroupCommitTakesInLateWriters(t *testing.T) {
+	db := openInternal(t)
+	var g groupCommit
+	put := func(key string, txid *int) func(*bolt.Tx) error {
+		return func(tx *bolt.Tx) error {
+			*txid = tx.ID()
+			return tx.Bucket(bucketMeta).Put([]byte(key), []byte("v"))
+		}
+	}
+	var first, late, failing int
+	inFirst := make(chan struct{})
+	var once bool
+	firstDone := make(chan error)
+	go func() {
+		firstDone <- g.run(db.bolt, func(tx *bolt.Tx) error {
+			if !once { // the first run waits for company; a rerun need not
+				once = true
+				close(inFirst)
+				waitPending(&g, 2)
+			}
+			return put("first", &first)(tx)
+		})
+	}()
+	<-inFirst
+	lateDone, failDone := make(chan error), make(chan error)
+	go func() { lateDone <- g.run(db.bolt, put("late", &late)) }()
+	waitPending(&g, 1)
+	go func() {
+		failDone <- g.run(db.bolt, func(tx *bolt.Tx) error {
+			if err := put("failing", &failing)(tx); err != nil {
+				return err
+			}
+			return errors.New("refused")
+		})
+	}()
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-lateDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-failDone; err == nil || err.Error() != "refused" {
+		t.Fatalf("the failing writer got %v", err)
+	}
+	if first != late || failing != first {
+		t.Errorf("transactions: first %d, late %d, failing %d; want one shared", first, late, failing)
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMeta)
+		if b.Get([]byte("first")) == nil || b.Get([]byte("late")) == nil {
+			t.Error("a good writer's put is missing")
+		}
+		if b.Get([]byte("failing")) != nil {
+			t.Error("the failing writer's put was committed")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
