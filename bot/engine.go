@@ -270,6 +270,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 		case errors.Is(err, ErrConflict):
 			continue
 		case errors.Is(err, ErrDuplicate):
+			redelivered = true
 			return nil, nil
 		case err != nil:
 			return nil, fmt.Errorf("bot: commit %s: %w", ev.Person, err)

@@ -38,9 +38,11 @@ type Store interface {
 	// returns ErrConflict when the stored Version is not c.Expect and
 	// ErrDuplicate when c.EventID was seen before.
 	Commit(c Change) error
-	// Load loads a person for an event in one read: seen reports that
-	// eventID (if not empty) was handled before, and then p is nil; p is
-	// nil too for someone new.
+	// Load loads a person for an event, at most one read: seen reports
+	// that eventID (if not empty) was handled before, and then p is nil;
+	// p is nil too for someone new. seen may be false for an event seen
+	// before (a person kept in memory is not read); Commit then refuses
+	// it with ErrDuplicate, so a redelivery still changes nothing.
 	Load(id PersonID, eventID string) (p *Person, seen bool, err error)
 	// CheckIns returns the person's check-ins at or after since, oldest first.
 	CheckIns(id PersonID, since time.Time) ([]CheckIn, error)

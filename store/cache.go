@@ -1,30 +1,36 @@
 package store
 
 import (
-	"hash/maphash"
 	"sync"
+
+	bolt "go.etcd.io/bbolt"
 
 	"followthrough/bot"
 )
 
-// peopleCache keeps recently used people decoded, so that loading one
-// who has not changed costs a read and a hash instead of decoding their
-// JSON — which was the larger part of handling a message outside the
-// commit.
+// peopleCache keeps people decoded as they were last committed, so that
+// loading one who is cached needs neither a read transaction nor a
+// decode. Every write of a person goes through putPerson or forget,
+// which update the entry when — and only if — their transaction commits,
+// so an entry is never older than the file (bbolt's lock keeps any other
+// process from writing it).
 //
-// An entry is used only when the bytes stored now hash to what it was
-// decoded from, so the cache can never serve a stale or a forgotten
-// person: nothing has to remember to invalidate it, and a write that
-// does not pass through here (a restore, another tool) is simply a miss.
+// Each entry carries the id of the transaction it came from. bbolt runs
+// commit handlers after it lets the next writer in, so two handlers for
+// the same person could run out of order; the id makes the older one a
+// no-op. A forgotten person leaves a tombstone with the id of the
+// transaction that deleted them, so that an older write landing late
+// cannot bring them back; and evicting an entry raises floor, below which
+// nothing is taken in any more without an entry to compare with.
 type peopleCache struct {
-	mu   sync.Mutex
-	seed maphash.Seed
-	m    map[bot.PersonID]cachedPerson
+	mu    sync.Mutex
+	m     map[bot.PersonID]cachedPerson
+	floor uint64
 }
 
 type cachedPerson struct {
-	sum uint64
-	p   *bot.Person // never changed once cached; callers get clones
+	tx uint64
+	p  *bot.Person // nil for a tombstone; never changed once cached
 }
 
 // cacheMax bounds the cache: a decoded person is a few kilobytes, so
@@ -32,48 +38,56 @@ type cachedPerson struct {
 // large deployment.
 const cacheMax = 4096
 
-func (c *peopleCache) sum(v []byte) uint64 {
-	return maphash.Bytes(c.seed, v)
-}
-
-// get returns a copy of the cached person stored as v, if there is one.
-func (c *peopleCache) get(id bot.PersonID, v []byte) (*bot.Person, bool) {
-	sum := c.sum(v)
+// get returns a copy of the person as last committed, if cached.
+func (c *peopleCache) get(id bot.PersonID) (*bot.Person, bool) {
 	c.mu.Lock()
 	e, ok := c.m[id]
 	c.mu.Unlock()
-	if !ok || e.sum != sum {
+	if !ok || e.p == nil {
 		return nil, false
 	}
 	return e.p.Clone(), true
 }
 
-// put remembers p as decoded from (or encoded to) v. p must not be
-// changed afterwards.
-func (c *peopleCache) put(id bot.PersonID, v []byte, p *bot.Person) {
-	sum := c.sum(v)
+// set makes p (nil: nobody) id's entry as of transaction tx, unless the
+// entry is already from a later one. p must not be changed afterwards.
+func (c *peopleCache) set(id bot.PersonID, tx uint64, p *bot.Person) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	e, ok := c.m[id]
+	switch {
+	case ok && e.tx > tx, !ok && tx <= c.floor:
+		return
+	}
 	if c.m == nil {
 		c.m = make(map[bot.PersonID]cachedPerson)
 	}
-	if _, ok := c.m[id]; !ok && len(c.m) >= cacheMax {
+	if !ok && len(c.m) >= cacheMax {
 		// Drop an arbitrary tenth: cheap, and a person pushed out is
 		// only decoded again.
 		n := cacheMax / 10
-		for k := range c.m {
+		for k, e := range c.m {
 			if n--; n < 0 {
 				break
 			}
+			c.floor = max(c.floor, e.tx)
 			delete(c.m, k)
 		}
 	}
-	c.m[id] = cachedPerson{sum: sum, p: p}
+	c.m[id] = cachedPerson{tx: tx, p: p}
 }
 
-// drop forgets id's entry (a forgotten person need not wait to age out).
-func (c *peopleCache) drop(id bot.PersonID) {
+// wrote updates id's entry to p (nil: deleted, or not worth decoding)
+// once tx commits; nothing happens if it does not.
+func (c *peopleCache) wrote(tx *bolt.Tx, id bot.PersonID, p *bot.Person) {
+	at := uint64(tx.ID())
+	tx.OnCommit(func() { c.set(id, at, p) })
+}
+
+// reset empties the cache, for a file whose transactions are numbered
+// anew.
+func (c *peopleCache) reset() {
 	c.mu.Lock()
-	delete(c.m, id)
+	c.m, c.floor = nil, 0
 	c.mu.Unlock()
 }

@@ -16,12 +16,9 @@ import (
 // other members' links to them as coach. Then it compacts the file, so
 // that no freed page still holds their id or their words.
 func (db *DB) Forget(id bot.PersonID) error {
-	if err := db.commit(func(tx *bolt.Tx) error { return forget(tx, id) }); err != nil {
+	if err := db.commit(func(tx *bolt.Tx) error { return forget(tx, &db.people, id) }); err != nil {
 		return fmt.Errorf("store: forget: %w", err)
 	}
-	// The cache could not serve them any more (their bytes are gone),
-	// but what was deleted should not stay in memory either.
-	db.people.drop(id)
 	return db.Compact()
 }
 
@@ -33,7 +30,6 @@ func (db *DB) Forget(id bot.PersonID) error {
 // people were forgotten.
 func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 	n := 0
-	var forgotten map[bot.PersonID]bool
 	err := db.commit(func(tx *bolt.Tx) error {
 		ids := map[bot.PersonID]bool{}
 		gp := append([]byte(group), 0)
@@ -48,11 +44,11 @@ func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 			}
 		}
 		for id := range ids {
-			if err := forget(tx, id); err != nil {
+			if err := forget(tx, &db.people, id); err != nil {
 				return err
 			}
 		}
-		n, forgotten = len(ids), ids
+		n = len(ids)
 		// What was queued for the group itself (a digest names its
 		// people) goes too.
 		inGroup := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"group":"`+group+`"`)) }
@@ -67,14 +63,12 @@ func (db *DB) ForgetGroup(group string, prefix bot.PersonID) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: forget group: %w", err)
 	}
-	for id := range forgotten {
-		db.people.drop(id)
-	}
 	return n, db.Compact()
 }
 
-// forget deletes one person inside tx (see Forget).
-func forget(tx *bolt.Tx, id bot.PersonID) error {
+// forget deletes one person inside tx (see Forget), from the cache c too
+// once tx commits: what was deleted does not stay in memory.
+func forget(tx *bolt.Tx, c *peopleCache, id bot.PersonID) error {
 	p, err := getPerson(tx, id)
 	if err != nil {
 		return err
@@ -89,7 +83,7 @@ func forget(tx *bolt.Tx, id bot.PersonID) error {
 			if err := tx.Bucket(bucketGroups).Delete(groupKey(p.Group, id)); err != nil {
 				return err
 			}
-			if err := unlinkCoach(tx, p.Group, id); err != nil {
+			if err := unlinkCoach(tx, c, p.Group, id); err != nil {
 				return err
 			}
 		}
@@ -97,6 +91,7 @@ func forget(tx *bolt.Tx, id bot.PersonID) error {
 	if err := tx.Bucket(bucketPeople).Delete([]byte(id)); err != nil {
 		return err
 	}
+	c.wrote(tx, id, nil)
 	for _, b := range [][]byte{bucketCheckIns, bucketWins, bucketRatings} {
 		if err := deletePrefix(tx.Bucket(b), personPrefix(id)); err != nil {
 			return err
@@ -117,7 +112,7 @@ func forget(tx *bolt.Tx, id bot.PersonID) error {
 }
 
 // unlinkCoach clears the coach link of every member of group who named id.
-func unlinkCoach(tx *bolt.Tx, group string, id bot.PersonID) error {
+func unlinkCoach(tx *bolt.Tx, cache *peopleCache, group string, id bot.PersonID) error {
 	prefix := append([]byte(group), 0)
 	c := tx.Bucket(bucketGroups).Cursor()
 	var members []bot.PersonID
@@ -132,7 +127,7 @@ func unlinkCoach(tx *bolt.Tx, group string, id bot.PersonID) error {
 		old := *p
 		p.Coach = ""
 		p.Version++
-		if err := replacePerson(tx, p, &old); err != nil {
+		if err := replacePerson(tx, cache, p, &old); err != nil {
 			return err
 		}
 	}

@@ -145,9 +145,11 @@ func headFor(p *bot.Person) personHead {
 
 // putPerson writes an encoded person (see encodePerson) whose head is
 // now, replacing one whose head was old (nil for a new person), and keeps
-// the due and group indexes in step. A reminder time or group that did
-// not change writes nothing to its index.
-func putPerson(tx *bolt.Tx, id bot.PersonID, v []byte, now personHead, old *personHead) error {
+// the due and group indexes and the cache c in step: once tx commits, c
+// holds p, the person v decodes to (nil when the caller has no such
+// copy). A reminder time or group that did not change writes nothing to
+// its index.
+func putPerson(tx *bolt.Tx, c *peopleCache, id bot.PersonID, v []byte, now personHead, old *personHead, p *bot.Person) error {
 	var was personHead
 	if old != nil {
 		was = *old
@@ -178,11 +180,15 @@ func putPerson(tx *bolt.Tx, id bot.PersonID, v []byte, now personHead, old *pers
 			}
 		}
 	}
-	return tx.Bucket(bucketPeople).Put([]byte(id), v)
+	if err := tx.Bucket(bucketPeople).Put([]byte(id), v); err != nil {
+		return err
+	}
+	c.wrote(tx, id, p)
+	return nil
 }
 
 // replacePerson encodes and writes p over old (nil for a new person).
-func replacePerson(tx *bolt.Tx, p *bot.Person, old *bot.Person) error {
+func replacePerson(tx *bolt.Tx, c *peopleCache, p *bot.Person, old *bot.Person) error {
 	v, err := encodePerson(p)
 	if err != nil {
 		return err
@@ -192,7 +198,7 @@ func replacePerson(tx *bolt.Tx, p *bot.Person, old *bot.Person) error {
 		h := headFor(old)
 		was = &h
 	}
-	return putPerson(tx, p.ID, v, headFor(p), was)
+	return putPerson(tx, c, p.ID, v, headFor(p), was, nil)
 }
 
 // migrateHeads (2 to 3) gives every stored person the binary head.

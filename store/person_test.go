@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"hash/maphash"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -134,45 +133,125 @@ func TestCacheIsDecoded(t *testing.T) {
 	}
 }
 
-// TestCacheNeverServesWhatTheFileNoLongerHolds: bytes changed behind the
-// cache's back (another writer, a restore) are decoded, not served from
-// memory; a forgotten person is gone from memory too.
-func TestCacheNeverServesWhatTheFileNoLongerHolds(t *testing.T) {
+// TestCacheFollowsEveryWrite: whichever way a person is written —
+// committed, rescheduled by a reminder, imported, unlinked from a coach
+// who left, forgotten, compacted — the next load gives what the file
+// holds, without a read when it is cached; a forgotten person is gone
+// from memory too.
+func TestCacheFollowsEveryWrite(t *testing.T) {
 	db := openInternal(t)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ana, coach := bot.PersonID("test:ana"), bot.PersonID("test:coach")
+	check := func(step string, id bot.PersonID) {
+		t.Helper()
+		want := stored(t, db, id)
+		got, ok, err := db.Person(id)
+		if err != nil || ok != (want != nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: load = %+v, %v, %v; the file holds %+v", step, got, ok, err, want)
+		}
+	}
+	for _, p := range []*bot.Person{
+		{ID: coach, Group: "g", Goal: "coach"},
+		{ID: ana, Group: "g", Goal: "run", Coach: coach, NextReminder: at},
+	} {
+		if err := db.Commit(bot.Change{Person: p}); err != nil {
+			t.Fatal(err)
+		}
+		check("commit", p.ID)
+	}
+	n, err := db.FireDue(at, 10, func(p *bot.Person, _ time.Time) []bot.Reply {
+		p.NextReminder, p.LastReminder = at.Add(24*time.Hour), at
+		return nil
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("fire due: %d, %v", n, err)
+	}
+	check("reminder", ana)
+	if got, _, _ := db.Person(ana); got.Version != 2 || !got.LastReminder.Equal(at) {
+		t.Fatalf("after a reminder: %+v", got)
+	}
+	if err := db.Import([]*bot.Person{{ID: ana, Group: "g", Goal: "swim", Coach: coach, Version: 9}}, 0); err != nil {
+		t.Fatal(err)
+	}
+	check("import", ana)
+	if err := db.Forget(coach); err != nil {
+		t.Fatal(err)
+	}
+	check("coach forgotten", ana)
+	if got, _, _ := db.Person(ana); got.Coach != "" || got.Goal != "swim" {
+		t.Fatalf("after the coach left: %+v", got)
+	}
+	check("coach forgotten", coach)
+	if err := db.Commit(bot.Change{Person: &bot.Person{ID: ana, Goal: "walk", Version: 10}, Expect: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	// After Compact the file numbers transactions anew: a write must
+	// still reach the cache.
+	if err := db.Commit(bot.Change{Person: &bot.Person{ID: ana, Goal: "dance", Version: 11}, Expect: 11}); err != nil {
+		t.Fatal(err)
+	}
+	check("compacted", ana)
+	if got, _, _ := db.Person(ana); got.Goal != "dance" {
+		t.Fatalf("after compaction: %+v", got)
+	}
+	if err := db.Forget(ana); err != nil {
+		t.Fatal(err)
+	}
+	check("forgotten", ana)
+	for id, e := range db.people.m {
+		if e.p != nil && (id == ana || id == coach) {
+			t.Fatalf("%s is forgotten but still in memory", id)
+		}
+	}
+}
+
+// TestCacheKeepsCommitOrder: bbolt runs commit handlers after the next
+// writer may have committed, so they can arrive out of order; an older
+// write never replaces a newer one, never brings back a forgotten person,
+// and an eviction does not open the door to one either.
+func TestCacheKeepsCommitOrder(t *testing.T) {
+	var c peopleCache
 	id := bot.PersonID("test:ana")
-	p := &bot.Person{ID: id, Goal: "run"}
-	if err := db.Commit(bot.Change{Person: p}); err != nil {
-		t.Fatal(err)
+	v := func(n uint64) *bot.Person { return &bot.Person{ID: id, Version: n} }
+	c.set(id, 10, v(10))
+	c.set(id, 9, v(9))
+	if p, _ := c.get(id); p == nil || p.Version != 10 {
+		t.Fatalf("an older write replaced a newer one: %+v", p)
 	}
-	other := &bot.Person{ID: id, Goal: "swim", Version: 7}
-	v, err := encodePerson(other)
-	if err != nil {
-		t.Fatal(err)
+	c.set(id, 11, nil)
+	c.set(id, 10, v(10))
+	if p, ok := c.get(id); ok {
+		t.Fatalf("an older write brought a forgotten person back: %+v", p)
 	}
-	if err := db.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketPeople).Put([]byte(id), v) }); err != nil {
-		t.Fatal(err)
+	// Fill the cache until an eviction: whoever was pushed out came
+	// from transaction 20, so a write from before it, for someone with
+	// no entry to compare with, may be stale and is not taken in.
+	for i := range cacheMax {
+		c.set(bot.NewPersonID("test", strconv.Itoa(i)), 20, v(20))
 	}
-	if got, _, _ := db.Person(id); got.Goal != "swim" || got.Version != 7 {
-		t.Fatalf("after a write behind the cache: %+v", got)
+	if c.floor != 20 {
+		t.Fatalf("floor after an eviction = %d, want 20", c.floor)
 	}
-	if err := db.Forget(id); err != nil {
-		t.Fatal(err)
+	late := bot.PersonID("test:late")
+	c.set(late, 15, v(15))
+	if p, ok := c.get(late); ok {
+		t.Fatalf("a write older than an eviction was taken in: %+v", p)
 	}
-	if _, ok := db.people.m[id]; ok {
-		t.Fatal("a forgotten person is still in memory")
-	}
-	if got, ok, _ := db.Person(id); ok {
-		t.Fatalf("forgotten person loaded: %+v", got)
+	c.set(late, 21, v(21))
+	if p, _ := c.get(late); p == nil || p.Version != 21 {
+		t.Fatalf("a newer write was refused: %+v", p)
 	}
 }
 
 // TestCacheStaysBounded: a crowd passing through leaves at most cacheMax
 // people in memory.
 func TestCacheStaysBounded(t *testing.T) {
-	c := peopleCache{seed: maphash.MakeSeed()}
-	v := []byte("x")
+	var c peopleCache
 	for i := range 3 * cacheMax {
-		c.put(bot.NewPersonID("test", strconv.Itoa(i)), v, &bot.Person{})
+		c.set(bot.NewPersonID("test", strconv.Itoa(i)), uint64(i+1), &bot.Person{})
 		if len(c.m) > cacheMax {
 			t.Fatalf("%d people cached after %d", len(c.m), i+1)
 		}

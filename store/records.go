@@ -62,35 +62,35 @@ func (db *DB) Person(id bot.PersonID) (*bot.Person, bool, error) {
 	return p, p != nil, err
 }
 
-// Load loads a person for an event, in one read: seen reports that the
-// event was handled before, and then p is nil.
+// Load loads a person for an event. seen reports that the event was
+// handled before, and then p is nil; it is a shortcut, checked only when
+// the person has to be read from the file anyway: Commit is where a
+// redelivered event is refused for certain (bot.ErrDuplicate).
 func (db *DB) Load(id bot.PersonID, eventID string) (p *bot.Person, seen bool, err error) {
-	var v []byte
+	if p, ok := db.people.get(id); ok {
+		return p, false, nil
+	}
 	err = db.view(func(tx *bolt.Tx) error {
 		if eventID != "" && tx.Bucket(bucketEvents).Get([]byte(eventID)) != nil {
 			seen = true
 			return nil
 		}
-		stored := tx.Bucket(bucketPeople).Get([]byte(id))
-		if stored == nil {
+		v := tx.Bucket(bucketPeople).Get([]byte(id))
+		if v == nil {
 			return nil
 		}
-		var ok bool
-		if p, ok = db.people.get(id, stored); !ok {
-			// Decoded outside the transaction, from a copy: bbolt's
-			// bytes are only valid inside it.
-			v = bytes.Clone(stored)
+		if p, err = decodePerson(id, v); err != nil {
+			return err
 		}
+		// Cached inside the transaction, so that Compact, which
+		// renumbers transactions, cannot come in between.
+		db.people.set(id, uint64(tx.ID()), p.Clone())
 		return nil
 	})
-	if err != nil || v == nil {
-		return p, seen, err
-	}
-	if p, err = decodePerson(id, v); err != nil {
+	if err != nil {
 		return nil, false, err
 	}
-	db.people.put(id, v, p.Clone())
-	return p, false, nil
+	return p, seen, nil
 }
 
 // Commit writes everything one handled event changed, in one transaction.
@@ -135,7 +135,7 @@ func (db *DB) Commit(c bot.Change) error {
 		if old == nil && c.Expect != 0 || old != nil && old.version != c.Expect {
 			return bot.ErrConflict
 		}
-		if err := putPerson(tx, p.ID, person, head, old); err != nil {
+		if err := putPerson(tx, &db.people, p.ID, person, head, old, p); err != nil {
 			return fmt.Errorf("store: put person %s: %w", p.ID, err)
 		}
 		if err := putEncoded(tx, records); err != nil {
@@ -154,11 +154,6 @@ func (db *DB) Commit(c bot.Change) error {
 		}
 		return nil
 	})
-	if err == nil {
-		// The next load of this person, most likely their next
-		// message, need not decode what was just encoded.
-		db.people.put(p.ID, person, p)
-	}
 	return err
 }
 
@@ -362,7 +357,7 @@ func (db *DB) FireDue(now time.Time, max int, fire func(p *bot.Person, due time.
 			old := *p
 			replies := fire(p, p.NextReminder)
 			p.Version = old.Version + 1
-			if err := replacePerson(tx, p, &old); err != nil {
+			if err := replacePerson(tx, &db.people, p, &old); err != nil {
 				return fmt.Errorf("store: reschedule %s: %w", id, err)
 			}
 			if err := queue(tx, replies, now); err != nil {
@@ -429,7 +424,7 @@ func (db *DB) Import(people []*bot.Person, chunk int) error {
 				if err != nil {
 					return err
 				}
-				if err := putPerson(tx, p.ID, v, headFor(p), old); err != nil {
+				if err := putPerson(tx, &db.people, p.ID, v, headFor(p), old, nil); err != nil {
 					return fmt.Errorf("store: import %s: %w", p.ID, err)
 				}
 			}

@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -151,7 +150,7 @@ func Open(path string, opt Options) (db *DB, err error) {
 		// has refused it before writing anything.
 		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
 	}
-	db = &DB{bolt: b, path: path, opt: opt, people: peopleCache{seed: maphash.MakeSeed()}}
+	db = &DB{bolt: b, path: path, opt: opt, people: peopleCache{}}
 	// A damaged file can make bbolt panic on first read: turn that into
 	// an error rather than a crash.
 	defer func() {
@@ -250,6 +249,9 @@ func (db *DB) Compact() error {
 		return fmt.Errorf("store: compact: %w", err)
 	}
 	dst.Close()
+	// The new file numbers its transactions afresh, and the cache
+	// orders its entries by those numbers.
+	db.people.reset()
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("store: compact: close: %w", err)
 	}
