@@ -57,9 +57,7 @@ func (g *groupCommit) run(db *bolt.DB, fn func(*bolt.Tx) error) error {
 	}
 	g.running = true
 	for len(g.pending) > 0 {
-		n := min(len(g.pending), maxGroup)
-		batch := g.pending[:n:n]
-		g.pending = g.pending[n:]
+		batch := g.take(maxGroup)
 		g.mu.Unlock()
 		g.commit(db, batch)
 		g.mu.Lock()
@@ -70,14 +68,20 @@ func (g *groupCommit) run(db *bolt.DB, fn func(*bolt.Tx) error) error {
 	return c.err
 }
 
-// more takes up to max of the writers waiting.
+// take takes up to max of the writers waiting; g.mu must be held.
+func (g *groupCommit) take(max int) []*groupCall {
+	n := min(len(g.pending), max)
+	taken := g.pending[:n:n]
+	g.pending = g.pending[n:]
+	return taken
+}
+
+// more is take for a transaction already running, which does not hold
+// g.mu.
 func (g *groupCommit) more(max int) []*groupCall {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	n := min(len(g.pending), max)
-	more := g.pending[:n:n]
-	g.pending = g.pending[n:]
-	return more
+	return g.take(max)
 }
 
 // commit commits the calls together, with any that arrive while their

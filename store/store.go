@@ -150,7 +150,7 @@ func Open(path string, opt Options) (db *DB, err error) {
 		// has refused it before writing anything.
 		return nil, fmt.Errorf("%s is not a followthrough database or is damaged (%v); it was left untouched", path, err)
 	}
-	db = &DB{bolt: b, path: path, opt: opt, people: peopleCache{}}
+	db = &DB{bolt: b, path: path, opt: opt}
 	// A damaged file can make bbolt panic on first read: turn that into
 	// an error rather than a crash.
 	defer func() {
