@@ -84,6 +84,22 @@ func (c *peopleCache) wrote(tx *bolt.Tx, id bot.PersonID, p *bot.Person) {
 	tx.OnCommit(func() { c.set(id, at, p) })
 }
 
+// stale makes id's entry a miss, keeping its transaction id so that the
+// order of later writes is still judged: the next load reads the file.
+//
+// It is for a commit refused because the version moved on. bbolt lets
+// the next writer in before it runs the commit handlers of the one
+// before, so a load can find the entry from before a write that is
+// already in the file; a retry that trusted the cache again would be
+// refused again for as long as that handler waits to run.
+func (c *peopleCache) stale(id bot.PersonID) {
+	c.mu.Lock()
+	if e, ok := c.m[id]; ok {
+		c.m[id] = cachedPerson{tx: e.tx}
+	}
+	c.mu.Unlock()
+}
+
 // reset empties the cache, for a file whose transactions are numbered
 // anew.
 func (c *peopleCache) reset() {

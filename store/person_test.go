@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -243,6 +244,46 @@ func TestCacheKeepsCommitOrder(t *testing.T) {
 	c.set(late, 21, v(21))
 	if p, _ := c.get(late); p == nil || p.Version != 21 {
 		t.Fatalf("a newer write was refused: %+v", p)
+	}
+}
+
+// TestCacheConflictReadsTheFile: bbolt runs a transaction's commit
+// handlers after it lets the next writer in, so a load can find a cached
+// entry older than the file. The commit it leads to is refused, and the
+// retry must then read the file rather than the same stale entry (it used
+// to, until the handler ran: eight retries could fail in that window).
+func TestCacheConflictReadsTheFile(t *testing.T) {
+	db := openInternal(t)
+	id := bot.PersonID("test:ana")
+	if err := db.Commit(bot.Change{Person: &bot.Person{ID: id, Goal: "run"}}); err != nil {
+		t.Fatal(err)
+	}
+	db.people.mu.Lock()
+	before := db.people.m[id]
+	db.people.mu.Unlock()
+	if err := db.Commit(bot.Change{Person: &bot.Person{ID: id, Goal: "swim"}, Expect: 1}); err != nil {
+		t.Fatal(err)
+	}
+	db.people.mu.Lock()
+	after := db.people.m[id]
+	db.people.m[id] = before // as if the second commit's handler had not run yet
+	db.people.mu.Unlock()
+	p, _, err := db.Load(id, "")
+	if err != nil || p.Version != 1 {
+		t.Fatalf("setting up a stale entry: %+v, %v", p, err)
+	}
+	p.Goal = "walk"
+	if err := db.Commit(bot.Change{Person: p, Expect: p.Version}); !errors.Is(err, bot.ErrConflict) {
+		t.Fatalf("commit over a moved version: %v, want a conflict", err)
+	}
+	p, _, err = db.Load(id, "")
+	if err != nil || p.Version != 2 || p.Goal != "swim" {
+		t.Fatalf("load after a conflict = %+v, %v; want version 2 from the file", p, err)
+	}
+	// The late handler, when it runs, changes nothing.
+	db.people.set(id, after.tx, after.p)
+	if p, _, _ := db.Load(id, ""); p.Version != 2 {
+		t.Fatalf("a late handler undid the fresh read: %+v", p)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -154,6 +155,9 @@ func (db *DB) Commit(c bot.Change) error {
 		}
 		return nil
 	})
+	if errors.Is(err, bot.ErrConflict) {
+		db.people.stale(p.ID)
+	}
 	return err
 }
 
