@@ -173,7 +173,13 @@ func Open(path string, opt Options) (db *DB, err error) {
 
 // openBolt opens a bbolt file with the options every open here uses.
 func openBolt(path string, opt Options) (*bolt.DB, error) {
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, FreelistType: bolt.FreelistMapType})
+	return bolt.Open(path, 0o600, BoltOptions(opt))
+}
+
+// BoltOptions are the bbolt options a store opened with opt uses; the
+// bench gives them to the raw bbolt it compares the store with.
+func BoltOptions(opt Options) *bolt.Options {
+	return &bolt.Options{Timeout: opt.LockTimeout, ReadOnly: opt.ReadOnly, NoSync: opt.NoSync, FreelistType: bolt.FreelistMapType}
 }
 
 // schemaOf reads the schema version; 0 means a new, empty database.
