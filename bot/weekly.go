@@ -48,28 +48,42 @@ func (e *Engine) roundOf(group string) (*cron.SpecSchedule, *time.Location, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	day, at := e.weekly.Day, e.weekly.Time
-	if g.DigestDay != "" {
-		if d, ok := ParseWeekday(g.DigestDay); ok {
-			day = d
-		}
-	}
-	if g.DigestTime != "" {
-		at = g.DigestTime
-	}
-	hh, mm, err := ParseClock(at)
-	if err != nil {
-		hh, mm, _ = ParseClock(e.weekly.Time)
-	}
+	day, at, loc := e.digestSettings(g)
+	hh, mm, _ := ParseClock(at)
 	sched, err := e.crons.Parse(fmt.Sprintf("%d %d * * %d", mm, hh, day))
 	if err != nil {
 		return nil, nil, err
 	}
+	return sched, loc, nil
+}
+
+// digestSettings is when a group's weekly round goes out: what the group
+// set, where it can be read, and the engine's defaults for the rest.
+func (e *Engine) digestSettings(g GroupSettings) (day time.Weekday, at string, loc *time.Location) {
+	day, at = e.weekly.Day, e.weekly.Time
+	if d, ok := ParseWeekday(g.DigestDay); ok {
+		day = d
+	}
+	if _, _, err := ParseClock(g.DigestTime); err == nil {
+		at = g.DigestTime
+	}
 	loc, err := e.zones.Load(g.Zone)
-	if g.Zone == "" || err != nil {
+	if err != nil {
 		loc, _ = e.zones.Load(e.defaultZone)
 	}
-	return sched, loc, nil
+	return day, at, loc
+}
+
+// DigestWhen says in words when a group's weekly digest goes out, as the
+// setup answers on every platform put it ("on Fridays at 17:30,
+// America/New_York time"), with the bot's defaults for whatever the group
+// has not set.
+func (e *Engine) DigestWhen(g GroupSettings) string {
+	if e.weekly.Off {
+		return "never: weekly digests are turned off on this bot"
+	}
+	day, at, loc := e.digestSettings(g)
+	return "on " + day.String() + "s at " + at + ", " + loc.String() + " time"
 }
 
 // ParseWeekday reads a weekday's English name or its first three letters.
@@ -336,21 +350,4 @@ func fileSafe(s string) string {
 		return s
 	}
 	return "member"
-}
-
-// DigestWhen says in words when a group's weekly digest goes out, as the
-// setup answers on every platform put it: "on Fridays at 17:30,
-// America/New_York time".
-func (g GroupSettings) DigestWhen() string {
-	day, at, zone := "on the usual day", "at the usual time", "in the bot's default time zone"
-	if d, ok := ParseWeekday(g.DigestDay); ok {
-		day = "on " + d.String() + "s"
-	}
-	if g.DigestTime != "" {
-		at = "at " + g.DigestTime
-	}
-	if g.Zone != "" {
-		zone = g.Zone + " time"
-	}
-	return day + " " + at + ", " + zone
 }

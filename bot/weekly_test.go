@@ -227,3 +227,36 @@ func TestWeeklyMovedLaterSameEveningSendsOnce(t *testing.T) {
 		t.Fatalf("next week's digest at 18:30: %+v", got)
 	}
 }
+
+// TestDigestWhen: the setup answers say when the digest really goes out,
+// with the bot's defaults for what a group has not set (they used to say
+// "on the usual day"), and the round is scheduled by the same rules.
+func TestDigestWhen(t *testing.T) {
+	r := newRig(t, monday8)
+	engine := func(w bot.Weekly, zone string) *bot.Engine {
+		t.Helper()
+		e, err := bot.New(bot.Config{Store: r.db, Words: r.words, Clock: r.clock, DefaultZone: zone, Weekly: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	friday := engine(bot.Weekly{Day: time.Friday, Time: "17:30"}, "Europe/Berlin")
+	for _, c := range []struct {
+		e    *bot.Engine
+		g    bot.GroupSettings
+		want string
+	}{
+		{friday, bot.GroupSettings{}, "on Fridays at 17:30, Europe/Berlin time"},
+		{engine(bot.Weekly{}, ""), bot.GroupSettings{}, "on Sundays at 18:00, UTC time"},
+		{friday, bot.GroupSettings{DigestDay: "mon", DigestTime: "08:15", Zone: "America/New_York"}, "on Mondays at 08:15, America/New_York time"},
+		{friday, bot.GroupSettings{DigestTime: "9:05"}, "on Fridays at 9:05, Europe/Berlin time"},
+		// Settings the round cannot use are not promised either.
+		{friday, bot.GroupSettings{DigestDay: "someday", DigestTime: "25:61", Zone: "Mars/Olympus_Mons"}, "on Fridays at 17:30, Europe/Berlin time"},
+		{engine(bot.Weekly{Off: true}, ""), bot.GroupSettings{DigestDay: "mon"}, "never: weekly digests are turned off on this bot"},
+	} {
+		if got := c.e.DigestWhen(c.g); got != c.want {
+			t.Errorf("DigestWhen(%+v) = %q; want %q", c.g, got, c.want)
+		}
+	}
+}

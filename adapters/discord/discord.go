@@ -33,6 +33,7 @@ const Platform = "discord"
 // Engine is what the adapter needs from the conversation engine.
 type Engine interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Reply, error)
+	DigestWhen(g bot.GroupSettings) string
 }
 
 // Store is what the adapter needs from the store.
@@ -412,19 +413,21 @@ func (a *Adapter) setup(i *discordgo.Interaction, data discordgo.ApplicationComm
 		reply("Sorry — I couldn't save that. Nothing was changed; please try again.")
 		return
 	}
-	reply(setupDone(g))
+	reply(setupDone(g, a.o.Engine.DigestWhen(g)))
 }
 
-// setupDone says what the group's settings now are.
-func setupDone(g bot.GroupSettings) string {
+// setupDone says what the group's settings now are; when is when the
+// digest goes out (Engine.DigestWhen).
+func setupDone(g bot.GroupSettings, when string) string {
 	text := "Done: public wins and the weekly digest will be posted in <#" + g.Channel + ">."
 	if g.CoachRole != "" {
 		text += " Coaches have the <@&" + g.CoachRole + "> role."
 	}
+	text += " The weekly digest comes " + when + "."
 	if g.DigestDay == "" && g.DigestTime == "" && g.Zone == "" {
-		return text + " The digest comes at the bot's usual time; /setup digest_day, digest_time and zone change it."
+		text += " /setup digest_day, digest_time and zone change it."
 	}
-	return text + " The weekly digest comes " + g.DigestWhen() + "."
+	return text
 }
 
 // commandArgs flattens a slash command's options into the text the engine

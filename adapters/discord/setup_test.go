@@ -65,7 +65,12 @@ func TestSetupWeeklyDigest(t *testing.T) {
 		return g
 	}
 
-	text := r.setup(t, "st1", "1501", manageServer, str("digest_day", "friday"), str("digest_time", "17:30"), str("zone", "America/New_York"))
+	// With no digest settings, the answer says the bot's defaults.
+	text := r.setup(t, "st0", "1501", manageServer, map[string]any{"name": "channel", "type": 7, "value": "777"})
+	if !strings.Contains(text, "The weekly digest comes on Sundays at 18:00, Europe/Berlin time.") || !strings.Contains(text, "digest_day") {
+		t.Errorf("setup with no digest settings answered %q", text)
+	}
+	text = r.setup(t, "st1", "1501", manageServer, str("digest_day", "friday"), str("digest_time", "17:30"), str("zone", "America/New_York"))
 	g := settings()
 	if g.DigestDay != "friday" || g.DigestTime != "17:30" || g.Zone != "America/New_York" {
 		t.Fatalf("stored %+v; want Friday 17:30 America/New_York", g)

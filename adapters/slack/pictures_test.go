@@ -288,6 +288,10 @@ func TestSetupDigestIsForAdminsAndKeepsTheRest(t *testing.T) {
 		t.Fatalf("a member changed the settings: %+v", g)
 	}
 
+	// Asked before anything is set, it says the bot's defaults.
+	if ack := setup("UADM", "setup digest"); !strings.Contains(ack, "goes out on Sundays at 18:00, UTC time") {
+		t.Errorf("setup digest with nothing set answered %q", ack)
+	}
 	ack := setup("UADM", "setup digest friday 17:30 America/New_York")
 	if !strings.Contains(ack, "Done") || !strings.Contains(ack, "Fridays at 17:30, America/New_York time") {
 		t.Errorf("setup digest answered %q", ack)

@@ -45,6 +45,7 @@ const Platform = "slack"
 type Engine interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Reply, error)
 	Snapshot(id bot.PersonID) (bot.Snapshot, error)
+	DigestWhen(g bot.GroupSettings) string
 }
 
 // Store is what the adapter needs from the store.
@@ -633,7 +634,7 @@ func (a *Adapter) setupDigest(team, by, args string) string {
 			a.o.Log.Error("slack: setup digest", "err", err)
 			return "Sorry — I couldn't read the settings just now. Please try again."
 		}
-		return "The weekly digest goes out " + g.DigestWhen() + ". To change it, give any of the day, time and time zone: " + example
+		return "The weekly digest goes out " + a.o.Engine.DigestWhen(g) + ". To change it, give any of the day, time and time zone: " + example
 	}
 	var now bot.GroupSettings
 	err := a.changeGroup(team, by, func(g *bot.GroupSettings) {
@@ -644,7 +645,7 @@ func (a *Adapter) setupDigest(team, by, args string) string {
 		a.o.Log.Error("slack: setup digest", "err", err)
 		return "Sorry — I couldn't save that. Please try again."
 	}
-	return "Done: the weekly digest (and the coaches' reports) now go out " + now.DigestWhen() + "."
+	return "Done: the weekly digest (and the coaches' reports) now go out " + a.o.Engine.DigestWhen(now) + "."
 }
 
 // weekday is the weekday a word names ("friday", "fri", "fridays"), as
