@@ -524,9 +524,22 @@ func TestForgetLeavesNoTrace(t *testing.T) {
 	send("coach", bot.Event{Text: "hi"})
 	send(who, bot.Event{Command: "coach", Text: "coach"})
 	send(who, bot.Event{Text: "yes"})
-	// Nothing delivered yet: the outbox is full of replies to them.
-	if p, _ := r.db.Pending("test", 1000); len(p) == 0 {
-		t.Fatal("expected queued replies before forgetting")
+	send(who, bot.Event{Command: "share", Text: "public"})
+	// Sunday 18:00: the group's digest and the coach's report show their
+	// name and win, and stay queued (the platform is down, say).
+	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if _, err := r.engine.FireDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pending, _ := r.db.Pending("test", 1000)
+	shown := 0
+	for _, env := range pending {
+		if strings.HasPrefix(env.Reply.Key, "weekly/") && strings.Contains(env.Reply.Text, who) && env.Reply.To != id {
+			shown++
+		}
+	}
+	if shown != 2 {
+		t.Fatalf("%d queued weekly replies show %s; want the digest and the coach's report", shown, who)
 	}
 	if got := send(who, bot.Event{Command: "forget"}); !strings.Contains(got[0].Text, "can't be undone") {
 		t.Fatalf("forget did not ask first: %q", got[0].Text)

@@ -261,6 +261,10 @@ type Reply struct {
 	// Platform is set on a reply to a whole group (a weekly digest),
 	// which has no person in To to tell the platform by.
 	Platform string `json:"platform,omitempty"`
+	// About are the people, other than To, whose names or words the
+	// reply shows (a digest's members, a coach report's): if one of them
+	// is forgotten while it is still queued, it is not sent.
+	About []PersonID `json:"about,omitempty"`
 }
 
 // Outbox is the platform whose outbox a reply goes to.

@@ -251,6 +251,7 @@ type digestEntry struct {
 func (e *Engine) digest(group string, people []*Person, due time.Time) (Reply, bool) {
 	from := due.AddDate(0, 0, -7)
 	var entries []digestEntry
+	var about []PersonID
 	public := 0
 	for _, p := range people {
 		if p.Share != Group {
@@ -277,6 +278,7 @@ func (e *Engine) digest(group string, people []*Person, due time.Time) (Reply, b
 		}
 		if len(d.Wins)+len(d.Milestones) > 0 || d.Streak > 0 {
 			entries = append(entries, d)
+			about = append(about, p.ID)
 		}
 	}
 	if public == 0 {
@@ -293,7 +295,7 @@ func (e *Engine) digest(group string, people []*Person, due time.Time) (Reply, b
 		e.log.Error("render digest", "group", group, "err", err)
 		return Reply{}, false
 	}
-	return Reply{Text: text, Visibility: Group, Place: Place{Group: group}}, true
+	return Reply{Text: text, Visibility: Group, Place: Place{Group: group}, About: about}, true
 }
 
 // coachReport is a coach's week of the members who consented to share
@@ -322,6 +324,7 @@ func (e *Engine) coachReport(coach PersonID, group string, due time.Time, loc *t
 	}
 	r := Reply{Text: text}
 	for i, p := range people {
+		r.About = append(r.About, p.ID)
 		png, err := e.calendarPNG(p, due)
 		if err != nil {
 			e.log.Error("draw calendar", "person", p.ID, "err", err)

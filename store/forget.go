@@ -2,8 +2,9 @@ package store
 
 import (
 	"bytes"
-
+	"encoding/json"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -104,11 +105,34 @@ func forget(tx *bolt.Tx, c *peopleCache, id bot.PersonID) error {
 	if err := deleteWhere(tx.Bucket(bucketDue), func(k, _ []byte) bool { return len(k) > 8 && bot.PersonID(k[8:]) == id }); err != nil {
 		return err
 	}
-	mentions := func(_, v []byte) bool { return bytes.Contains(v, []byte(`"to":"`+string(id)+`"`)) }
-	if err := deleteWhere(tx.Bucket(bucketOutbox), mentions); err != nil {
+	// The id as it appears inside JSON, to pass over entries quickly.
+	quoted, _ := json.Marshal(id)
+	needle := quoted[1 : len(quoted)-1]
+	queued := func(_, v []byte) bool {
+		var env bot.Envelope
+		return bytes.Contains(v, needle) && concerns(v, id, &env, func() bot.Reply { return env.Reply })
+	}
+	if err := deleteWhere(tx.Bucket(bucketOutbox), queued); err != nil {
 		return err
 	}
-	return deleteWhere(tx.Bucket(bucketFailed), mentions)
+	failed := func(_, v []byte) bool {
+		var u bot.Undeliverable
+		return bytes.Contains(v, needle) && concerns(v, id, &u, func() bot.Reply { return u.Envelope.Reply })
+	}
+	return deleteWhere(tx.Bucket(bucketFailed), failed)
+}
+
+// concerns reports whether a stored reply that holds id somewhere (v,
+// decoded into into, whose reply is then reply()) is for them or shows
+// something of theirs (Reply.About), such as a digest queued while the
+// platform was down. An entry that cannot be read is dropped: when
+// forgetting, better that than keep what may be theirs.
+func concerns(v []byte, id bot.PersonID, into any, reply func() bot.Reply) bool {
+	if err := json.Unmarshal(v, into); err != nil {
+		return true
+	}
+	r := reply()
+	return r.To == id || slices.Contains(r.About, id)
 }
 
 // unlinkCoach clears the coach link of every member of group who named id.
