@@ -105,34 +105,37 @@ func forget(tx *bolt.Tx, c *peopleCache, id bot.PersonID) error {
 	if err := deleteWhere(tx.Bucket(bucketDue), func(k, _ []byte) bool { return len(k) > 8 && bot.PersonID(k[8:]) == id }); err != nil {
 		return err
 	}
-	// The id as it appears inside JSON, to pass over entries quickly.
-	quoted, _ := json.Marshal(id)
-	needle := quoted[1 : len(quoted)-1]
-	queued := func(_, v []byte) bool {
+	queued := showing(id, func(v []byte) (bot.Reply, error) {
 		var env bot.Envelope
-		return bytes.Contains(v, needle) && concerns(v, id, &env, func() bot.Reply { return env.Reply })
-	}
+		err := json.Unmarshal(v, &env)
+		return env.Reply, err
+	})
 	if err := deleteWhere(tx.Bucket(bucketOutbox), queued); err != nil {
 		return err
 	}
-	failed := func(_, v []byte) bool {
+	failed := showing(id, func(v []byte) (bot.Reply, error) {
 		var u bot.Undeliverable
-		return bytes.Contains(v, needle) && concerns(v, id, &u, func() bot.Reply { return u.Envelope.Reply })
-	}
+		err := json.Unmarshal(v, &u)
+		return u.Envelope.Reply, err
+	})
 	return deleteWhere(tx.Bucket(bucketFailed), failed)
 }
 
-// concerns reports whether a stored reply that holds id somewhere (v,
-// decoded into into, whose reply is then reply()) is for them or shows
-// something of theirs (Reply.About), such as a digest queued while the
-// platform was down. An entry that cannot be read is dropped: when
-// forgetting, better that than keep what may be theirs.
-func concerns(v []byte, id bot.PersonID, into any, reply func() bot.Reply) bool {
-	if err := json.Unmarshal(v, into); err != nil {
-		return true
+// showing matches the stored replies, each read by read, that are for id
+// or show something of theirs (Reply.About), such as a digest queued
+// while the platform was down. Only entries holding the id are read; one
+// that holds it but cannot be read is matched: when forgetting, better
+// to drop it than keep what may be theirs.
+func showing(id bot.PersonID, read func(v []byte) (bot.Reply, error)) func(k, v []byte) bool {
+	quoted, _ := json.Marshal(id)
+	needle := quoted[1 : len(quoted)-1] // the id as it appears inside JSON
+	return func(_, v []byte) bool {
+		if !bytes.Contains(v, needle) {
+			return false
+		}
+		r, err := read(v)
+		return err != nil || r.To == id || slices.Contains(r.About, id)
 	}
-	r := reply()
-	return r.To == id || slices.Contains(r.About, id)
 }
 
 // unlinkCoach clears the coach link of every member of group who named id.
