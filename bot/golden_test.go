@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"followthrough/adapters/console"
-	"followthrough/bot"
-	"followthrough/prompts"
-	"followthrough/store"
+	"followthrough/bot/bottest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden transcripts from what the engine says now")
@@ -96,12 +94,7 @@ func replay(t *testing.T, transcript string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := bot.NewSimClock(begin)
-	words, err := prompts.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "t.db")
+	kit := bottest.New(t, bottest.Options{Start: begin, Zone: zone})
 	exports := t.TempDir()
 	var out bytes.Buffer
 	out.WriteString(strings.Join(header, "\n") + "\n")
@@ -111,21 +104,11 @@ func replay(t *testing.T, transcript string) string {
 			if name, ok := strings.CutPrefix(marks[i-1], "#as "); ok {
 				user = name
 			}
+			kit.Restart()
 		}
-		db, err := store.Open(path, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		engine, err := bot.New(bot.Config{Store: db, Words: words, Clock: clock, DefaultZone: zone})
-		if err != nil {
-			t.Fatal(err)
-		}
-		chat := &console.Chat{Engine: engine, Outbox: db, In: strings.NewReader(strings.Join(seg, "\n")),
-			Out: &out, User: user, Zone: zone, Sim: clock, Echo: true, FilesDir: exports}
+		chat := &console.Chat{Engine: kit.Engine, Outbox: kit.DB, In: strings.NewReader(strings.Join(seg, "\n")),
+			Out: &out, User: user, Zone: zone, Sim: kit.Clock, Echo: true, FilesDir: exports}
 		if err := chat.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
 	}

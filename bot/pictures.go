@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"time"
 
 	"followthrough/bot/chart"
@@ -46,12 +47,12 @@ func (e *Engine) calendarDays(p *Person, checkIns []CheckIn, loc *time.Location,
 		}
 		checked[i] = true
 	}
-	pauses := append([]Period(nil), p.Pauses...)
+	pauses := append([]Period(nil), p.Schedule.Pauses...)
 	if p.Schedule.Paused && !p.Schedule.PausedAt.IsZero() {
 		pauses = append(pauses, Period{From: p.Schedule.PausedAt, Until: now})
 	}
 	sched, _ := e.crons.Parse(p.Schedule.Cron)
-	joined := index(p.Joined)
+	joined := index(p.Identity.Joined)
 	for i := range days {
 		if checked[i] {
 			continue
@@ -86,53 +87,18 @@ func pausedOn(pauses []Period, day time.Time, loc *time.Location) bool {
 
 // zoneOf loads a person's zone, falling back to the default.
 func (e *Engine) zoneOf(p *Person) *time.Location {
-	loc, err := e.zones.Load(p.Zone)
+	loc, err := e.zones.Load(p.Identity.Zone)
 	if err != nil {
 		loc, _ = e.zones.Load(e.defaultZone)
 	}
 	return loc
 }
 
-// calendarPNG draws a person's check-in calendar as of now.
-func (e *Engine) calendarPNG(p *Person, now time.Time) ([]byte, error) {
+// calendarPNG draws a person's check-in calendar as of now, titled for
+// someone else (their coach) to read.
+func (e *Engine) calendarPNG(ctx context.Context, p *Person, now time.Time) ([]byte, error) {
 	loc := e.zoneOf(p)
-	start, days := e.calendarDays(p, e.recentCheckIns(p.ID, now), loc, now)
-	return chart.Calendar{Title: p.Name + ": check-ins, last 12 weeks", Start: start, Days: days}.PNG()
-}
-
-// trendRatings is how many ratings the trend chart shows.
-const trendRatings = 30
-
-// progressPictures draws the pictures that go with the progress summary:
-// the check-in calendar, the trend of the 1 to 10 ratings, and milestones
-// done against planned. A picture that cannot be drawn is left out (and
-// logged): the words still say it all.
-func (t *turn) progressPictures(checkIns []CheckIn, ratings []Rating) []File {
-	p := t.p
-	var files []File
-	add := func(name string, png []byte, err error) {
-		if err != nil {
-			t.e.log.Error("draw chart", "chart", name, "person", p.ID, "err", err)
-			return
-		}
-		files = append(files, File{Name: name, Type: "image/png", Data: png})
-	}
-	start, days := t.e.calendarDays(p, checkIns, t.loc, t.now)
-	png, err := chart.Calendar{Title: "Check-ins, last 12 weeks", Start: start, Days: days}.PNG()
-	add("calendar.png", png, err)
-
-	points := make([]chart.Point, 0, len(ratings))
-	for _, r := range ratings {
-		points = append(points, chart.Point{At: r.At, Value: r.Value})
-	}
-	png, err = chart.Trend{Title: "How likely, 1 to 10", Points: points, Zone: t.loc}.PNG()
-	add("ratings.png", png, err)
-
-	items := make([]chart.Milestone, 0, len(p.Milestones))
-	for _, m := range p.Milestones {
-		items = append(items, chart.Milestone{Text: m.Text, Done: m.Done})
-	}
-	png, err = chart.Milestones{Title: "Milestones", Items: items, Zone: t.loc}.PNG()
-	add("milestones.png", png, err)
-	return files
+	start, days := e.calendarDays(p, e.recentCheckIns(ctx, p.ID, now), loc, now)
+	title := e.phrase("chart.calendar.member", p.ID.Platform(), Extra{Value: p.Identity.Name})
+	return chart.Calendar{Title: title, Start: start, Days: days}.PNG()
 }

@@ -1,19 +1,40 @@
 package bot
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"followthrough/bot/chart"
 )
+
+// Tracking that makes progress visible (technique 8): the person can see
+// their record at any time — goal, milestones, step, this week, streak,
+// the trend of their ratings, recent wins — as text and as pictures.
+
+// trendRatings is how many ratings the trend shows.
+const trendRatings = 30
+
+func cmdProgress(t *turn, _ string) {
+	if !t.p.Plan.Onboarded && t.p.Talk.Flow.Flow == "" && t.isCoachHere() {
+		t.say(say("coach.noplan"))
+		return
+	}
+	x, checkIns, ratings := t.progress()
+	t.add(Reply{Text: t.render("progress", 0, x), Files: t.progressPictures(checkIns, ratings)})
+}
 
 // progress gathers what the progress summary shows: check-ins this week,
 // the current streak, the latest wins and ratings. It returns the
 // check-ins and ratings it read too, for the pictures.
-func (t *turn) progress() (map[string]any, []CheckIn, []Rating) {
+func (t *turn) progress() (Extra, []CheckIn, []Rating) {
 	p := t.p
-	vars := map[string]any{"Week": 0, "WeekDone": 0, "WeekPartly": 0, "WeekNotYet": 0, "Streak": 0, "RecentWins": []string{}}
+	esc := t.e.escaper(p.ID.Platform())
+	x := t.milestoneList()
+	x.RecentWins = []string{}
 	local := t.now.In(t.loc)
 	weekday := (int(local.Weekday()) + 6) % 7 // Monday is 0
 	weekStart := time.Date(local.Year(), local.Month(), local.Day()-weekday, 0, 0, 0, 0, t.loc)
@@ -22,36 +43,31 @@ func (t *turn) progress() (map[string]any, []CheckIn, []Rating) {
 		if c.At.Before(weekStart) {
 			continue
 		}
-		vars["Week"] = vars["Week"].(int) + 1
+		x.Week++
 		switch c.Outcome {
 		case Done:
-			vars["WeekDone"] = vars["WeekDone"].(int) + 1
+			x.WeekDone++
 		case Partly:
-			vars["WeekPartly"] = vars["WeekPartly"].(int) + 1
+			x.WeekPartly++
 		default:
-			vars["WeekNotYet"] = vars["WeekNotYet"].(int) + 1
+			x.WeekNotYet++
 		}
 	}
-	vars["Streak"] = t.e.streakOf(p, checkIns, t.loc, t.now)
-	wins, err := t.e.store.Wins(p.ID, 3)
+	x.Streak = t.e.streakOf(p, checkIns, t.loc, t.now)
+	wins, err := t.e.store.Wins(t.ctx, p.ID, 3)
 	if err != nil {
 		t.e.log.Error("load wins", "person", p.ID, "err", err)
 	}
-	var recent []string
-	for i := len(t.wins) - 1; i >= 0 && len(recent) < 3; i-- {
-		recent = append(recent, short(t.wins[i].Text, 80))
+	for i := len(t.wins) - 1; i >= 0 && len(x.RecentWins) < 3; i-- {
+		x.RecentWins = append(x.RecentWins, esc(short(t.wins[i].Text, 80)))
 	}
 	for _, w := range wins {
-		if len(recent) == 3 {
+		if len(x.RecentWins) == 3 {
 			break
 		}
-		recent = append(recent, short(w.Text, 80))
+		x.RecentWins = append(x.RecentWins, esc(short(w.Text, 80)))
 	}
-	vars["RecentWins"] = recent
-	for k, v := range t.milestoneVars() {
-		vars[k] = v
-	}
-	ratings, err := t.e.store.Ratings(p.ID, trendRatings)
+	ratings, err := t.e.store.Ratings(t.ctx, p.ID, trendRatings)
 	if err != nil {
 		t.e.log.Error("load ratings", "person", p.ID, "err", err)
 	}
@@ -60,27 +76,52 @@ func (t *turn) progress() (map[string]any, []CheckIn, []Rating) {
 	for _, r := range ratings[max(len(ratings)-6, 0):] {
 		trend = append(trend, strconv.Itoa(r.Value))
 	}
-	vars["Ratings"] = strings.Join(trend, " → ")
-	return vars, checkIns, ratings
+	x.Ratings = strings.Join(trend, " → ")
+	return x, checkIns, ratings
 }
 
-// streakWindow is how many days of check-ins a streak is counted from
-// (Streak looks back 400 days from local midnight).
-const streakWindow = 401
+// progressPictures draws the pictures that go with the progress summary:
+// the check-in calendar, the trend of the 1 to 10 ratings, and milestones
+// done against planned. A picture that cannot be drawn is left out (and
+// logged): the words still say it all.
+func (t *turn) progressPictures(checkIns []CheckIn, ratings []Rating) []File {
+	p := t.p
+	var files []File
+	add := func(name string, png []byte, err error) {
+		if err != nil {
+			t.e.log.Error("draw chart", "chart", name, "person", p.ID, "err", err)
+			return
+		}
+		files = append(files, File{Name: name, Type: "image/png", Data: png})
+	}
+	platform := p.ID.Platform()
+	start, days := t.e.calendarDays(p, checkIns, t.loc, t.now)
+	png, err := chart.Calendar{Title: t.e.phrase("chart.calendar", platform, Extra{}), Start: start, Days: days}.PNG()
+	add("calendar.png", png, err)
+
+	points := make([]chart.Point, 0, len(ratings))
+	for _, r := range ratings {
+		points = append(points, chart.Point{At: r.At, Value: r.Value})
+	}
+	png, err = chart.Trend{Title: t.e.phrase("chart.trend", platform, Extra{}), Points: points, Zone: t.loc}.PNG()
+	add("ratings.png", png, err)
+
+	items := make([]chart.Milestone, 0, len(p.Plan.Milestones))
+	for _, m := range p.Plan.Milestones {
+		items = append(items, chart.Milestone{Text: m.Text, Done: m.Done})
+	}
+	png, err = chart.Milestones{Title: t.e.phrase("chart.milestones", platform, Extra{}), Items: items, Zone: t.loc}.PNG()
+	add("milestones.png", png, err)
+	return files
+}
 
 // recentCheckIns loads a person's check-ins within the streak window.
-func (e *Engine) recentCheckIns(id PersonID, now time.Time) []CheckIn {
-	checkIns, err := e.store.CheckIns(id, now.AddDate(0, 0, -streakWindow))
+func (e *Engine) recentCheckIns(ctx context.Context, id PersonID, now time.Time) []CheckIn {
+	checkIns, err := e.store.CheckIns(ctx, id, now.AddDate(0, 0, -streakWindow))
 	if err != nil {
 		e.log.Error("load check-ins", "person", id, "err", err)
 	}
 	return checkIns
-}
-
-// checkInsNow is the person's recent check-ins including this turn's,
-// which are not committed yet.
-func (t *turn) checkInsNow() []CheckIn {
-	return append(t.e.recentCheckIns(t.p.ID, t.now), t.checkIns...)
 }
 
 // streakOf is a person's current streak on their own schedule.
@@ -92,8 +133,7 @@ func (e *Engine) streakOf(p *Person, checkIns []CheckIn, loc *time.Location, now
 // Streak counts the days in a row, up to today, on which the person
 // checked in done or partly. Days the schedule skips do not break it (and
 // count when they checked in anyway), and today does not break it before
-// they have checked in.
-// sched may be nil (no schedule: every day counts).
+// they have checked in. sched may be nil (no schedule: every day counts).
 func Streak(checkIns []CheckIn, sched *cron.SpecSchedule, loc *time.Location, now time.Time) int {
 	kept := map[string]bool{}
 	for _, c := range checkIns {
@@ -158,31 +198,35 @@ type Snapshot struct {
 	Wins         int
 	RecentWins   []Win // newest first, at most 3
 	Milestones   []Milestone
-	Share        Visibility
-	InnerReason  string
+	// Public is whether the person shares publicly in the group the
+	// snapshot is for.
+	Public      bool
+	InnerReason string
 }
 
-// Snapshot reads a person's progress. It changes nothing.
-func (e *Engine) Snapshot(id PersonID) (Snapshot, error) {
-	p, ok, err := e.store.Person(id)
+// Snapshot reads a person's progress, as seen from group (their public
+// choice there). It changes nothing.
+func (e *Engine) Snapshot(ctx context.Context, id PersonID, group string) (Snapshot, error) {
+	p, ok, err := e.store.Person(ctx, id)
 	if err != nil || !ok {
 		return Snapshot{}, err
 	}
 	loc := e.zoneOf(p)
 	now := e.clock.Now()
-	wins, err := e.store.Wins(id, 3)
+	wins, err := e.store.Wins(ctx, id, 3)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	label := p.Schedule.Label
-	if label == "" {
-		label = p.Schedule.Cron
+	label := e.scheduleWords(p.Schedule.Cron, id.Platform())
+	s := Snapshot{
+		Known: true, Name: p.Identity.Name, Zone: loc.String(), Goal: p.Plan.Goal, Step: p.Plan.Step, Anchor: p.Plan.Anchor,
+		Schedule: label, Paused: p.Schedule.Paused, NextReminder: e.nextReminder(p, loc, now),
+		Streak: e.streakOf(p, e.recentCheckIns(ctx, id, now), loc, now), BestStreak: p.Counts.BestStreak,
+		CheckIns: p.Counts.CheckIns, Wins: p.Counts.Wins, RecentWins: wins, Milestones: p.Plan.Milestones,
+		InnerReason: p.Plan.InnerReason,
 	}
-	return Snapshot{
-		Known: true, Name: p.Name, Zone: loc.String(), Goal: p.Goal, Step: p.Step, Anchor: p.Anchor,
-		Schedule: label, Paused: p.Schedule.Paused, NextReminder: p.NextReminder,
-		Streak: e.streakOf(p, e.recentCheckIns(id, now), loc, now), BestStreak: p.BestStreak,
-		CheckIns: p.CheckIns, Wins: p.Wins, RecentWins: wins, Milestones: p.Milestones,
-		Share: p.Share, InnerReason: p.InnerReason,
-	}, nil
+	if m := p.Membership(group); m != nil {
+		s.Public = m.Public()
+	}
+	return s, nil
 }

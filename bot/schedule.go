@@ -80,6 +80,20 @@ func (c *Crons) Parse(spec string) (*cron.SpecSchedule, error) {
 	return s, nil
 }
 
+// ScheduleProblem says why a schedule, days or a cron spec cannot be
+// used: Msg names the message that says it, Value is the part at fault.
+type ScheduleProblem struct {
+	Msg   Msg
+	Value string
+}
+
+func (p ScheduleProblem) Error() string {
+	if p.Value == "" {
+		return string(p.Msg)
+	}
+	return fmt.Sprintf("%s: %q", p.Msg, p.Value)
+}
+
 // ParseCron parses a standard 5-field cron spec (minute hour day-of-month
 // month day-of-week) for wall-clock matching. Descriptors like @every and
 // a TZ= prefix are refused: the zone is the person's, and reminders follow
@@ -87,22 +101,22 @@ func (c *Crons) Parse(spec string) (*cron.SpecSchedule, error) {
 func ParseCron(spec string) (*cron.SpecSchedule, error) {
 	spec = strings.TrimSpace(spec)
 	if strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
-		return nil, fmt.Errorf("%q: use five fields, like \"0 9 * * 1-5\" (09:00 on weekdays)", spec)
+		return nil, ScheduleProblem{"problem.cron.fields", spec}
 	}
 	if len(strings.Fields(spec)) != 5 {
-		return nil, fmt.Errorf("%q: a cron schedule has five fields, like \"0 9 * * 1-5\" (09:00 on weekdays)", spec)
+		return nil, ScheduleProblem{"problem.cron.fields", spec}
 	}
 	s, err := cron.ParseStandard(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid cron schedule (%v); an example: \"30 7 * * *\" is 07:30 every day", spec, err)
+		return nil, ScheduleProblem{"problem.cron.invalid", spec}
 	}
 	ss, ok := s.(*cron.SpecSchedule)
 	if !ok {
-		return nil, fmt.Errorf("%q: use five fields, like \"0 9 * * 1-5\"", spec)
+		return nil, ScheduleProblem{"problem.cron.fields", spec}
 	}
 	ss.Location = time.UTC // matched against wall-clock time written as UTC
 	if err := checkFrequency(ss); err != nil {
-		return nil, fmt.Errorf("%q: %w", spec, err)
+		return nil, err
 	}
 	return ss, nil
 }
@@ -113,7 +127,7 @@ func checkFrequency(s *cron.SpecSchedule) error {
 	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	prev := s.Next(t)
 	if prev.IsZero() {
-		return fmt.Errorf("that schedule never fires")
+		return ScheduleProblem{Msg: "problem.cron.never"}
 	}
 	for i := 0; i < 48; i++ {
 		next := s.Next(prev)
@@ -121,7 +135,7 @@ func checkFrequency(s *cron.SpecSchedule) error {
 			break
 		}
 		if next.Sub(prev) < time.Hour {
-			return fmt.Errorf("that would remind you more than once an hour; pick one time of day, like \"0 9 * * *\"")
+			return ScheduleProblem{Msg: "problem.cron.often"}
 		}
 		prev = next
 	}
@@ -132,16 +146,27 @@ func checkFrequency(s *cron.SpecSchedule) error {
 // schedule fires in loc. Matching is done on wall-clock time, so "09:00"
 // stays 09:00 across DST changes; a wall time skipped by spring-forward
 // fires once, at the transition; a wall time repeated by fall-back fires
-// once, at its first occurrence. A zero time means it never fires.
+// once, at its first occurrence, however long the fall-back (Casey's are
+// three hours); a date the zone skipped altogether (Pacific/Apia, 30
+// December 2011) has no firings. A zero time means it never fires.
 func NextFire(s *cron.SpecSchedule, after time.Time, loc *time.Location) time.Time {
 	la := after.In(loc)
 	wall := time.Date(la.Year(), la.Month(), la.Day(), la.Hour(), la.Minute(), la.Second(), la.Nanosecond(), time.UTC)
-	for i := 0; i < 8; i++ {
+	// Wall times already passed (the rest of a repeated stretch, up to
+	// three hours of them) and a skipped date's are stepped over; a
+	// schedule fires at most hourly, so a few dozen steps is plenty.
+	for i := 0; i < 64; i++ {
 		wall = s.Next(wall)
 		if wall.IsZero() {
 			return time.Time{}
 		}
-		if t := resolveWall(wall, loc); t.After(after) {
+		t, skipped := resolveWall(wall, loc)
+		if skipped {
+			// The rest of that date never came either.
+			wall = time.Date(wall.Year(), wall.Month(), wall.Day()+1, 0, 0, 0, 0, time.UTC).Add(-time.Second)
+			continue
+		}
+		if t.After(after) {
 			return t
 		}
 	}
@@ -149,32 +174,48 @@ func NextFire(s *cron.SpecSchedule, after time.Time, loc *time.Location) time.Ti
 }
 
 // resolveWall turns a wall-clock time (written as UTC) into an instant in
-// loc, choosing the first occurrence of a repeated time and the
-// transition instant for a skipped one.
-func resolveWall(w time.Time, loc *time.Location) time.Time {
-	t := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, loc)
-	if sameWall(t, w) {
-		// Fall-back repeats an hour (Lord Howe: half an hour; Troll:
-		// two): prefer the earliest instant showing the same wall time.
-		for _, d := range []time.Duration{-2 * time.Hour, -time.Hour, -30 * time.Minute} {
-			if u := t.Add(d); sameWall(u.In(loc), w) {
-				return u
+// loc: the earliest instant at which the clock shows it, or, for a time
+// the clock jumped over, the instant of the jump. skipped reports a time
+// on a date the clock jumped over whole: it has no instant.
+//
+// It reads the zone's periods (ZoneBounds) from a day before to a day
+// after: each period whose offset puts w inside it holds an instant
+// showing w; between two periods whose walls do not meet lies a jump.
+func resolveWall(w time.Time, loc *time.Location) (t time.Time, skipped bool) {
+	w = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), 0, 0, time.UTC)
+	var jump, gapFrom, gapTo time.Time
+	prevOff, first := 0, true
+	limit := w.Add(27 * time.Hour) // offsets lie within a day of UTC
+	for at := w.Add(-27 * time.Hour); at.Before(limit); first = false {
+		lt := at.In(loc)
+		_, off := lt.Zone()
+		start, end := lt.ZoneBounds()
+		shift := time.Duration(off) * time.Second
+		if u := w.Add(-shift); (start.IsZero() || !u.Before(start)) && (end.IsZero() || u.Before(end)) {
+			if t.IsZero() || u.Before(t) {
+				t = u
 			}
 		}
-		return t
+		if !first && jump.IsZero() {
+			// The clock went from start+prevOff to start+off at start.
+			from, to := start.Add(time.Duration(prevOff)*time.Second), start.Add(shift)
+			if !w.Before(from) && w.Before(to) {
+				jump, gapFrom, gapTo = start, from, to
+			}
+		}
+		if end.IsZero() {
+			break
+		}
+		prevOff, at = off, end
 	}
-	// The wall time does not exist that day: the clock jumped over it.
-	start, end := t.ZoneBounds()
-	tw := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
-	if tw.After(w) {
-		return start
+	if !t.IsZero() {
+		return t.In(loc), false
 	}
-	return end
-}
-
-func sameWall(t, w time.Time) bool {
-	return t.Year() == w.Year() && t.Month() == w.Month() && t.Day() == w.Day() &&
-		t.Hour() == w.Hour() && t.Minute() == w.Minute()
+	day := time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC)
+	if !gapFrom.After(day) && !gapTo.Before(day.AddDate(0, 0, 1)) {
+		return time.Time{}, true
+	}
+	return jump, false
 }
 
 var dayNumbers = map[string]int{
@@ -215,7 +256,7 @@ func ParseDays(s string) (dow, label string, err error) {
 			da, oka := dayNumbers[a]
 			db, okb := dayNumbers[b]
 			if !oka || !okb {
-				return "", "", fmt.Errorf("I didn't recognise the days %q", f)
+				return "", "", ScheduleProblem{"problem.days.range", f}
 			}
 			for d := da; ; d = (d + 1) % 7 {
 				if !set[d] {
@@ -230,7 +271,7 @@ func ParseDays(s string) (dow, label string, err error) {
 		}
 		d, ok := dayNumbers[f]
 		if !ok {
-			return "", "", fmt.Errorf("I didn't recognise %q as a day", f)
+			return "", "", ScheduleProblem{"problem.days.day", f}
 		}
 		if !set[d] {
 			set[d] = true
@@ -238,7 +279,7 @@ func ParseDays(s string) (dow, label string, err error) {
 		}
 	}
 	if count == 0 {
-		return "", "", fmt.Errorf("I didn't find any days in %q", s)
+		return "", "", ScheduleProblem{"problem.days.none", s}
 	}
 	if count == 7 {
 		return "*", "daily", nil
@@ -273,7 +314,7 @@ type ScheduleInput struct {
 func ParseSchedule(s string) (ScheduleInput, error) {
 	in := strings.TrimSpace(s)
 	if in == "" {
-		return ScheduleInput{}, fmt.Errorf("tell me days and a time, like \"weekdays 7:30am\" or \"daily 9:00\"")
+		return ScheduleInput{}, ScheduleProblem{Msg: "problem.schedule.empty"}
 	}
 	if looksLikeCron(in) {
 		if _, err := ParseCron(in); err != nil {
@@ -315,7 +356,7 @@ func ParseSchedule(s string) (ScheduleInput, error) {
 		days = append(days, w)
 	}
 	if clock == "" {
-		return ScheduleInput{}, fmt.Errorf("I couldn't find a time in %q; try \"weekdays 7:30am\" or \"daily 9:00\"", in)
+		return ScheduleInput{}, ScheduleProblem{"problem.schedule.notime", in}
 	}
 	h, m, _ := ParseClock(clock)
 	dow, label := "*", "daily"
@@ -323,7 +364,11 @@ func ParseSchedule(s string) (ScheduleInput, error) {
 		var err error
 		dow, label, err = ParseDays(strings.Join(days, " "))
 		if err != nil {
-			return ScheduleInput{}, fmt.Errorf("%v; try \"weekdays 7:30am\", \"mon,wed,fri 18:00\" or \"daily 9:00\"", err)
+			if sp, ok := err.(ScheduleProblem); ok {
+				sp.Msg += ".try"
+				return ScheduleInput{}, sp
+			}
+			return ScheduleInput{}, err
 		}
 	}
 	hhmm := fmt.Sprintf("%02d:%02d", h, m)

@@ -67,11 +67,15 @@ func short(s string, n int) string {
 // normal lower-cases s, trims it and drops trailing punctuation, for
 // matching short answers ("Yes!" -> "yes").
 func normal(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.ToLower(strings.TrimSpace(skinTones.Replace(s)))
 	return strings.TrimRightFunc(s, func(r rune) bool {
 		return unicode.IsPunct(r) || unicode.IsSpace(r)
 	})
 }
+
+// skinTones are emoji modifiers that change nothing of what is meant:
+// "👍🏼" is "👍".
+var skinTones = strings.NewReplacer("\U0001F3FB", "", "\U0001F3FC", "", "\U0001F3FD", "", "\U0001F3FE", "", "\U0001F3FF", "", "\uFE0F", "")
 
 // ParseYesNo reads a yes or no answer.
 func ParseYesNo(s string) (yes bool, ok bool) {
@@ -83,33 +87,6 @@ func ParseYesNo(s string) (yes bool, ok bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// ParseOutcome reads a check-in answer: done, partly or not yet, in the
-// many ways people say them.
-func ParseOutcome(s string) (Outcome, bool) {
-	n := normal(s)
-	switch n {
-	case "done", "did it", "yes", "y", "yep", "yeah", "complete", "completed", "finished",
-		"✅", "✔", "✔️", "👍", "i did it", "i did", "did", "all done":
-		return Done, true
-	case "partly", "partially", "part", "some", "a bit", "a little", "half", "sort of",
-		"kind of", "kinda", "somewhat", "🟡", "partial", "halfway":
-		return Partly, true
-	case "not yet", "no", "n", "nope", "not", "didn't", "did not", "not done", "notyet",
-		"not_yet", "❌", "👎", "nah", "missed", "skipped", "not today":
-		return NotYet, true
-	}
-	for _, p := range []struct {
-		prefix string
-		o      Outcome
-	}{{"not yet", NotYet}, {"didn't", NotYet}, {"did not", NotYet}, {"no,", NotYet},
-		{"partly", Partly}, {"partially", Partly}, {"done", Done}, {"yes,", Done}, {"i did it", Done}} {
-		if strings.HasPrefix(n, p.prefix) {
-			return p.o, true
-		}
-	}
-	return "", false
 }
 
 // ParseClock reads a time of day: "9", "9:00", "09:00", "7:30am",
@@ -224,63 +201,6 @@ func ParseDuration(s string) (time.Duration, error) {
 	return total, nil
 }
 
-var numberWords = map[string]bool{
-	"one": true, "two": true, "three": true, "four": true, "five": true, "six": true,
-	"seven": true, "eight": true, "nine": true, "ten": true, "twenty": true, "thirty": true,
-	"once": true, "twice": true, "daily": true, "weekly": true, "every": true, "each": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
-	"saturday": true, "sunday": true, "weekday": true, "weekdays": true, "minutes": true,
-	"pages": true, "km": true, "by": true,
-}
-
-var vagueWords = []string{
-	"better", "more ", "less ", "confident", "happier", "healthier", "happy", "healthy",
-	"improve", "fit", "productive", "organized", "organised", "balance", "motivated",
-	"successful", "sort out", "sort my", "get my life", "be a better", "figure out",
-	"work on", "stuff", "things",
-}
-
-// IsVagueGoal reports whether a goal needs sharpening: it names a feeling
-// or a direction rather than something a person could see being done
-// (no number, no rhythm, no date), or it is just a few words.
-func IsVagueGoal(goal string) bool {
-	n := " " + strings.ToLower(oneLine(goal)) + " "
-	words := strings.Fields(n)
-	for _, w := range words {
-		w = strings.Trim(w, ".,;:!?")
-		if numberWords[w] || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
-			return false
-		}
-	}
-	if len(words) < 4 {
-		return true
-	}
-	for _, v := range vagueWords {
-		if strings.Contains(n, v) {
-			return true
-		}
-	}
-	return false
-}
-
-// IsBigStep reports whether a step sounds like a project rather than a
-// five-minute action: long, several parts, or "finish the whole…".
-func IsBigStep(step string) bool {
-	n := " " + strings.ToLower(oneLine(step)) + " "
-	if len(strings.Fields(n)) > 14 {
-		return true
-	}
-	for _, big := range []string{
-		" finish ", " complete ", " the whole ", " entire ", " all of ", " all the ",
-		" and then ", " then ", " launch ", " build ", " rewrite ", " every ",
-	} {
-		if strings.Contains(n, big) {
-			return true
-		}
-	}
-	return strings.Count(n, ",") >= 2 || strings.Count(n, " and ") >= 2
-}
-
 // youForm turns a person's own words about themselves into the bot's
 // words about them: "my coffee" becomes "your coffee", "when I get home"
 // becomes "when you get home".
@@ -337,23 +257,25 @@ func AnchorPhrase(habit string) string {
 	return "after " + h
 }
 
-// asGoal turns an answer to "what would you be doing differently?" into a
-// goal statement: "I'd speak up in meetings" becomes "Speak up in meetings".
-func asGoal(s string) string {
-	g := oneLine(s)
-	lower := strings.ToLower(g)
-	for _, p := range []string{"i'd be ", "i would be ", "i'm ", "i am ", "i'd ", "i would ", "i’d ", "i'll ", "i will "} {
-		if strings.HasPrefix(lower, p) {
-			g = g[len(p):]
-			if strings.HasSuffix(p, "be ") || p == "i'm " || p == "i am " {
-				g = "be " + g
-			}
-			break
-		}
+// lowerFirst lower-cases the first letter of a phrase said mid-sentence
+// ("Opening my laptop" in "after opening my laptop"), leaving an acronym
+// or a name in capitals alone ("HR", "Sam's call" stays).
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) < 2 || !unicode.IsUpper(r[0]) || unicode.IsUpper(r[1]) {
+		return s
 	}
-	if g == "" {
-		return g
+	if first, _, _ := strings.Cut(s, " "); !commonLead[strings.ToLower(first)] {
+		return s // probably a name
 	}
-	r := []rune(g)
-	return strings.ToUpper(string(r[:1])) + string(r[1:])
+	return string(unicode.ToLower(r[0])) + string(r[1:])
 }
+
+// commonLead are first words of a habit that are never names.
+var commonLead = map[string]bool{"my": true, "the": true, "opening": true, "brushing": true, "making": true, "having": true,
+	"drinking": true, "getting": true, "lunch": true, "breakfast": true, "dinner": true, "after": true, "before": true,
+	"when": true, "walking": true, "feeding": true, "finishing": true, "logging": true, "waking": true, "morning": true,
+	"evening": true, "coffee": true, "tea": true, "dropping": true, "picking": true}
+
+// words counts the words in s.
+func words(s string) int { return len(strings.Fields(s)) }

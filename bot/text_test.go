@@ -143,12 +143,12 @@ func TestParseSchedule(t *testing.T) {
 		{in: "0 7 * * *", cron: "0 7 * * *", label: "daily at 07:00"},
 		{in: "30 6 * * 1-5", cron: "30 6 * * 1-5", label: "weekdays at 06:30"},
 		{in: "0 9 1 * *", cron: "0 9 1 * *", label: "on the schedule “0 9 1 * *”"},
-		{in: "* * * * *", wantErr: "more than once an hour"},
-		{in: "0 25 * * *", wantErr: "not a valid cron"},
-		{in: "at teatime", wantErr: "couldn't find a time"},
-		{in: "someday 9:00", wantErr: "didn't recognise"},
-		{in: "", wantErr: "tell me days and a time"},
-		{in: "@every 1h", wantErr: "didn't recognise \"@every\""},
+		{in: "* * * * *", wantErr: "problem.cron.often"},
+		{in: "0 25 * * *", wantErr: "problem.cron.invalid"},
+		{in: "at teatime", wantErr: "problem.schedule.notime"},
+		{in: "someday 9:00", wantErr: "problem.days.day.try"},
+		{in: "", wantErr: "problem.schedule.empty"},
+		{in: "@every 1h", wantErr: "problem.days.day.try: \"@every\""},
 	}
 	for _, tt := range tests {
 		got, err := ParseSchedule(tt.in)
@@ -271,9 +271,9 @@ func TestParseRating(t *testing.T) {
 	}{
 		{"4", 4, ""}, {" 4 ", 4, ""}, {"4/10", 4, ""}, {"four", 4, ""}, {"I'd say 6", 6, ""},
 		{"7 out of 10", 7, ""}, {"10/10", 10, ""}, {"Ten!", 10, ""}, {"1", 1, ""},
-		{"0", 0, "off the scale"}, {"11", 0, "off the scale"}, {"eleven", 0, "off the scale"},
-		{"lots", 0, "number from 1 to 10"}, {"", 0, "number from 1 to 10"}, {"7.5", 0, "whole number"},
-		{"between 5 and 6", 0, "one number"}, {"-3", 0, "off the scale"}, {"99999999999999999999", 0, "off the scale"},
+		{"0", 0, "rating.off"}, {"11", 0, "rating.off"}, {"eleven", 0, "rating.off"},
+		{"lots", 0, "rating.none"}, {"", 0, "rating.none"}, {"7.5", 0, "rating.whole"},
+		{"between 5 and 6", 0, "rating.one"}, {"-3", 0, "rating.off"}, {"99999999999999999999", 0, "rating.huge"},
 	}
 	for _, tt := range tests {
 		got, err := ParseRating(tt.in)
@@ -317,7 +317,7 @@ func FuzzRating(f *testing.F) {
 			t.Fatalf("ParseRating(%q) = %d", s, v)
 		}
 		if err != nil {
-			if _, ok := err.(problem); !ok || err.Error() == "" {
+			if p, ok := err.(RatingProblem); !ok || p.Msg == "" {
 				t.Fatalf("ParseRating(%q): unfriendly error %v", s, err)
 			}
 		}

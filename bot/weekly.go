@@ -43,8 +43,8 @@ type weeklyState struct {
 }
 
 // roundOf is a group's weekly schedule and zone.
-func (e *Engine) roundOf(group string) (*cron.SpecSchedule, *time.Location, error) {
-	g, err := e.store.GroupSettings(group)
+func (e *Engine) roundOf(ctx context.Context, group string) (*cron.SpecSchedule, *time.Location, error) {
+	g, err := e.store.GroupSettings(ctx, group)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,16 +74,16 @@ func (e *Engine) digestSettings(g GroupSettings) (day time.Weekday, at string, l
 	return day, at, loc
 }
 
-// DigestWhen says in words when a group's weekly digest goes out, as the
-// setup answers on every platform put it ("on Fridays at 17:30,
-// America/New_York time"), with the bot's defaults for whatever the group
-// has not set.
-func (e *Engine) DigestWhen(g GroupSettings) string {
+// digestWhen says in words when a group's weekly digest goes out ("on
+// Fridays at 17:30, America/New_York time"), with the bot's defaults for
+// whatever the group has not set.
+func (e *Engine) digestWhen(g GroupSettings, platform string) string {
 	if e.weekly.Off {
-		return "never: weekly digests are turned off on this bot"
+		return e.phrase("digest.when.off", platform, Extra{})
 	}
 	day, at, loc := e.digestSettings(g)
-	return "on " + day.String() + "s at " + at + ", " + loc.String() + " time"
+	days := e.phrase(Msg("label.every."+strings.ToLower(day.String())), platform, Extra{})
+	return e.phrase("digest.when", platform, Extra{Value: days, Due: at, Channel: loc.String()})
 }
 
 // ParseWeekday reads a weekday's English name or its first three letters.
@@ -114,8 +114,8 @@ func (e *Engine) fireWeekly(ctx context.Context, now time.Time) (int, error) {
 }
 
 // nextWeekly returns when the next weekly round is due.
-func (e *Engine) nextWeekly(now time.Time) (time.Time, bool) {
-	_, next, err := e.weeklyScan(context.Background(), now, false)
+func (e *Engine) nextWeekly(ctx context.Context, now time.Time) (time.Time, bool) {
+	_, next, err := e.weeklyScan(ctx, now, false)
 	if err != nil {
 		e.log.Error("weekly rounds", "err", err)
 	}
@@ -136,7 +136,7 @@ func (e *Engine) weeklyScan(ctx context.Context, now time.Time, fire bool) (made
 	if fresh && (now.Before(w.next) || w.next.IsZero() || !fire) {
 		return 0, w.next, nil
 	}
-	groups, err := e.store.Groups()
+	groups, err := e.store.Groups(ctx)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("bot: list groups: %w", err)
 	}
@@ -144,7 +144,7 @@ func (e *Engine) weeklyScan(ctx context.Context, now time.Time, fire bool) (made
 		if err := ctx.Err(); err != nil {
 			return made, next, err
 		}
-		due, ok, err := e.groupRound(g, now, fire)
+		due, ok, err := e.groupRound(ctx, g, now, fire)
 		if err != nil {
 			// One group's trouble must not hold up the others; it is
 			// tried again at the next recheck.
@@ -164,12 +164,12 @@ func (e *Engine) weeklyScan(ctx context.Context, now time.Time, fire bool) (made
 
 // groupRound returns when a group's next round is due; with fire, it
 // first makes the round due by now, if any (made is then true).
-func (e *Engine) groupRound(group string, now time.Time, fire bool) (next time.Time, made bool, err error) {
-	sched, loc, err := e.roundOf(group)
+func (e *Engine) groupRound(ctx context.Context, group string, now time.Time, fire bool) (next time.Time, made bool, err error) {
+	sched, loc, err := e.roundOf(ctx, group)
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	last, err := e.store.LastWeekly(group)
+	last, err := e.store.LastWeekly(ctx, group)
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -187,8 +187,8 @@ func (e *Engine) groupRound(group string, now time.Time, fire bool) (next time.T
 	if due.IsZero() || due.After(now) || !fire {
 		return due, false, nil
 	}
-	replies := e.weeklyRound(group, due, now, loc)
-	made, err = e.store.CommitWeekly(group, due, replies)
+	replies := e.weeklyRound(ctx, group, due, now, loc)
+	made, err = e.store.CommitWeekly(ctx, group, due, replies)
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -200,8 +200,8 @@ func (e *Engine) groupRound(group string, now time.Time, fire bool) (next time.T
 
 // weeklyRound builds a group's round for the week up to due: the digest
 // for the group's channel and a report for each coach.
-func (e *Engine) weeklyRound(group string, due, now time.Time, loc *time.Location) []Reply {
-	people, err := e.store.Members(group)
+func (e *Engine) weeklyRound(ctx context.Context, group string, due, now time.Time, loc *time.Location) []Reply {
+	people, err := e.store.Members(ctx, group)
 	if err != nil || len(people) == 0 {
 		if err != nil {
 			e.log.Error("load group", "group", group, "err", err)
@@ -210,15 +210,15 @@ func (e *Engine) weeklyRound(group string, due, now time.Time, loc *time.Locatio
 	}
 	platform := people[0].ID.Platform()
 	var out []Reply
-	if d, ok := e.digest(group, people, due); ok {
+	if d, ok := e.digest(ctx, group, people, due); ok {
 		d.To, d.Platform, d.At = "", platform, now
 		d.Key = fmt.Sprintf("weekly/%s/%d/digest", group, due.Unix())
 		out = append(out, d)
 	}
 	coaches := map[PersonID]bool{}
 	for _, m := range people {
-		if m.Coach != "" && m.Coach != m.ID {
-			coaches[m.Coach] = true
+		if ms := m.Membership(group); ms != nil && ms.Coach != "" && ms.Coach != m.ID {
+			coaches[ms.Coach] = true
 		}
 	}
 	ids := make([]PersonID, 0, len(coaches))
@@ -227,7 +227,7 @@ func (e *Engine) weeklyRound(group string, due, now time.Time, loc *time.Locatio
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for _, coach := range ids {
-		if r, ok := e.coachReport(coach, group, due, loc); ok {
+		if r, ok := e.coachReport(ctx, coach, group, due, loc); ok {
 			r.To, r.At, r.Visibility = coach, now, Private
 			r.Key = fmt.Sprintf("weekly/%s/%d/coach/%s", group, due.Unix(), coach)
 			out = append(out, r)
@@ -236,8 +236,8 @@ func (e *Engine) weeklyRound(group string, due, now time.Time, loc *time.Locatio
 	return out
 }
 
-// digestEntry is one person celebrated in a group's digest.
-type digestEntry struct {
+// DigestEntry is one person celebrated in a group's digest.
+type DigestEntry struct {
 	Name       string
 	Wins       []string
 	Milestones []string
@@ -248,32 +248,34 @@ type digestEntry struct {
 // milestones of the people who chose public accountability. Private
 // people are not read at all. ok is false when nobody in the group shares
 // publicly (there is nobody to celebrate, nor anyone reading).
-func (e *Engine) digest(group string, people []*Person, due time.Time) (Reply, bool) {
+func (e *Engine) digest(ctx context.Context, group string, people []*Person, due time.Time) (Reply, bool) {
 	from := due.AddDate(0, 0, -7)
-	var entries []digestEntry
+	var entries []DigestEntry
 	var about []PersonID
 	public := 0
+	platform := people[0].ID.Platform()
+	esc := e.escaper(platform)
 	for _, p := range people {
-		if p.Share != Group {
+		if m := p.Membership(group); m == nil || !m.Public() {
 			continue
 		}
 		public++
-		d := digestEntry{Name: p.Name}
-		wins, err := e.store.Wins(p.ID, 50)
+		d := DigestEntry{Name: esc(p.Identity.Name)}
+		wins, err := e.store.Wins(ctx, p.ID, 50)
 		if err != nil {
 			e.log.Error("load wins", "person", p.ID, "err", err)
 		}
 		for i := len(wins) - 1; i >= 0; i-- { // oldest first
 			if w := wins[i]; w.At.After(from) && !w.At.After(due) && len(d.Wins) < 5 {
-				d.Wins = append(d.Wins, short(w.Text, 120))
+				d.Wins = append(d.Wins, esc(short(w.Text, 120)))
 			}
 		}
-		for _, m := range p.Milestones {
+		for _, m := range p.Plan.Milestones {
 			if m.Done.After(from) && !m.Done.After(due) {
-				d.Milestones = append(d.Milestones, short(m.Text, 120))
+				d.Milestones = append(d.Milestones, esc(short(m.Text, 120)))
 			}
 		}
-		if s := e.streakOf(p, e.recentCheckIns(p.ID, due), e.zoneOf(p), due); s >= 3 {
+		if s := e.streakOf(p, e.recentCheckIns(ctx, p.ID, due), e.zoneOf(p), due); s >= 3 {
 			d.Streak = s
 		}
 		if len(d.Wins)+len(d.Milestones) > 0 || d.Streak > 0 {
@@ -284,28 +286,27 @@ func (e *Engine) digest(group string, people []*Person, due time.Time) (Reply, b
 	if public == 0 {
 		return Reply{}, false
 	}
-	platform := people[0].ID.Platform()
-	name, data := "digest.week", map[string]any{"People": entries, "Public": public}
+	name := "digest.week"
 	if len(entries) == 0 {
 		name = "digest.quiet"
 	}
 	variants := max(e.words.Variants(name), 1)
-	text, err := e.words.Say(name, platform, int(due.Unix()/(7*24*3600))%variants, data)
+	text, err := e.words.Say(name, platform, int(due.Unix()/(7*24*3600))%variants, Data{Extra: Extra{People: entries, Of: public}})
 	if err != nil {
 		e.log.Error("render digest", "group", group, "err", err)
 		return Reply{}, false
 	}
-	return Reply{Text: text, Visibility: Group, Place: Place{Group: group}, About: about}, true
+	return Reply{Text: text, Visibility: Public, Place: Place{Group: group}, About: about}, true
 }
 
 // coachReport is a coach's week of the members who consented to share
 // with them, with each member's check-in calendar as a picture.
-func (e *Engine) coachReport(coach PersonID, group string, due time.Time, loc *time.Location) (Reply, bool) {
-	members, people := e.coachMembers(coach, group, due, loc)
+func (e *Engine) coachReport(ctx context.Context, coach PersonID, group string, due time.Time, loc *time.Location) (Reply, bool) {
+	members, people := e.coachMembers(ctx, coach, group, due, loc)
 	if len(members) == 0 {
 		return Reply{}, false
 	}
-	var moved, stuck, starting []member
+	var moved, stuck, starting []CoachView
 	for _, m := range members {
 		switch m.Status {
 		case "moving":
@@ -316,8 +317,8 @@ func (e *Engine) coachReport(coach PersonID, group string, due time.Time, loc *t
 			starting = append(starting, m)
 		}
 	}
-	data := map[string]any{"Members": members, "Moving": moved, "MaybeStuck": stuck, "GettingStarted": starting}
-	text, err := e.words.Say("coach.report", coach.Platform(), 0, data)
+	x := Extra{Members: members, Moving: moved, MaybeStuck: stuck, GettingStarted: starting}
+	text, err := e.words.Say("coach.report", coach.Platform(), 0, Data{Extra: x})
 	if err != nil {
 		e.log.Error("render coach report", "coach", coach, "err", err)
 		return Reply{}, false
@@ -325,12 +326,12 @@ func (e *Engine) coachReport(coach PersonID, group string, due time.Time, loc *t
 	r := Reply{Text: text}
 	for i, p := range people {
 		r.About = append(r.About, p.ID)
-		png, err := e.calendarPNG(p, due)
+		png, err := e.calendarPNG(ctx, p, due)
 		if err != nil {
 			e.log.Error("draw calendar", "person", p.ID, "err", err)
 			continue
 		}
-		r.Files = append(r.Files, File{Name: fmt.Sprintf("calendar-%d-%s.png", i+1, fileSafe(p.Name)), Type: "image/png", Data: png})
+		r.Files = append(r.Files, File{Name: fmt.Sprintf("calendar-%d-%s.png", i+1, fileSafe(p.Identity.Name)), Type: "image/png", Data: png})
 	}
 	return r, true
 }

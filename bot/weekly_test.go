@@ -9,36 +9,29 @@ import (
 	"time"
 
 	"followthrough/bot"
+	"followthrough/bot/bottest"
 )
 
-// weekly drains the outbox and returns the weekly round's replies in it.
-func (r *rig) weekly(t *testing.T) []bot.Reply {
+// weekly fires what is due and returns the weekly round's replies in the
+// outbox (draining it).
+func weekly(t *testing.T, k *bottest.Kit) []bot.Reply {
 	t.Helper()
-	if _, err := r.engine.FireDue(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	envs, err := r.db.Pending("test", 10000)
-	if err != nil {
+	if _, err := k.Engine.FireDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var out []bot.Reply
-	var seqs []uint64
-	for _, env := range envs {
-		seqs = append(seqs, env.Seq)
-		if strings.HasPrefix(env.Reply.Key, "weekly/") {
-			out = append(out, env.Reply)
+	for _, r := range k.Drain("test") {
+		if strings.HasPrefix(r.Key, "weekly/") {
+			out = append(out, r)
 		}
-	}
-	if err := r.db.Delivered("test", seqs...); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
 
 // in sends an event from who in group.
-func (r *rig) in(t *testing.T, who, group, command, text string) {
+func in(t *testing.T, k *bottest.Kit, who, group, command, text string) []bot.Reply {
 	t.Helper()
-	r.send(t, bot.Event{Person: bot.NewPersonID("test", who), Name: who, Place: bot.Place{Group: group}, Command: command, Text: text})
+	return k.Send(bot.Event{Person: bottest.ID(who), Name: who, Place: bot.Place{Group: group}, Command: command, Text: text})
 }
 
 // TestWeeklyDigestAndCoachReport walks a group through two weeks: the
@@ -47,43 +40,43 @@ func (r *rig) in(t *testing.T, who, group, command, text string) {
 // gets a report of consenting members only, with their calendars; each
 // round is made once, across restarts.
 func TestWeeklyDigestAndCoachReport(t *testing.T) {
-	r := newRig(t, monday8)
+	k := bottest.New(t, bottest.Options{})
 	for _, who := range []string{"ana", "bo", "cy", "coach"} {
-		r.onboard(t, who)
-		r.in(t, who, "g1", "", "hi")
+		k.Onboard(who)
+		in(t, k, who, "g1", "", "hi")
 	}
-	r.in(t, "ana", "g1", "share", "public")
-	r.in(t, "cy", "g1", "share", "public")
+	in(t, k, "ana", "g1", "share", "public")
+	in(t, k, "cy", "g1", "share", "public")
 	for _, who := range []string{"ana", "bo"} {
-		r.in(t, who, "g1", "coach", "coach")
-		r.in(t, who, "g1", "", "yes")
+		in(t, k, who, "g1", "coach", "coach")
+		in(t, k, who, "g1", "", "yes")
 	}
-	r.in(t, "ana", "g1", "milestone", "add first chapter")
-	r.in(t, "bo", "g1", "milestone", "add bo's secret milestone")
+	in(t, k, "ana", "g1", "milestone", "add first chapter")
+	in(t, k, "bo", "g1", "milestone", "add bo's secret milestone")
 	// Thursday to Sunday: ana and bo check in each morning.
 	for day := 3; day <= 6; day++ {
-		r.clock.Set(monday8.AddDate(0, 0, day).Add(2 * time.Hour))
-		r.weekly(t)
-		r.in(t, "ana", "g1", "checkin", "done")
-		r.in(t, "bo", "g1", "checkin", "done")
+		k.Clock.Set(monday8.AddDate(0, 0, day).Add(2 * time.Hour))
+		weekly(t, k)
+		in(t, k, "ana", "g1", "checkin", "done")
+		in(t, k, "bo", "g1", "checkin", "done")
 	}
-	r.in(t, "ana", "g1", "win", "finished the outline")
-	r.in(t, "ana", "g1", "milestone", "1")
-	r.in(t, "bo", "g1", "win", "bo's secret win")
-	r.in(t, "bo", "g1", "milestone", "1")
+	in(t, k, "ana", "g1", "win", "finished the outline")
+	in(t, k, "ana", "g1", "milestone", "1")
+	in(t, k, "bo", "g1", "win", "bo's secret win")
+	in(t, k, "bo", "g1", "milestone", "1")
 
-	r.clock.Set(time.Date(2026, 3, 8, 17, 59, 0, 0, mustZone("Europe/Berlin")))
-	if got := r.weekly(t); len(got) != 0 {
+	k.Clock.Set(time.Date(2026, 3, 8, 17, 59, 0, 0, mustZone("Europe/Berlin")))
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("weekly round before Sunday 18:00: %+v", got)
 	}
-	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
-	got := r.weekly(t)
+	k.Clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	got := weekly(t, k)
 	var digest, report *bot.Reply
 	for i := range got {
 		switch {
-		case got[i].Visibility == bot.Group:
+		case got[i].Visibility == bot.Public:
 			digest = &got[i]
-		case got[i].To == bot.NewPersonID("test", "coach"):
+		case got[i].To == bottest.ID("coach"):
 			report = &got[i]
 		default:
 			t.Errorf("weekly reply to someone else: %+v", got[i])
@@ -123,18 +116,18 @@ func TestWeeklyDigestAndCoachReport(t *testing.T) {
 	}
 
 	// Once: again now, and after a restart.
-	if got := r.weekly(t); len(got) != 0 {
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("round made twice: %+v", got)
 	}
-	r.restart(t)
-	if got := r.weekly(t); len(got) != 0 {
+	k.Restart()
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("round made again after a restart: %+v", got)
 	}
 
 	// A quiet week: a warm note, not an empty list.
-	r.clock.Set(time.Date(2026, 3, 15, 18, 0, 0, 0, mustZone("Europe/Berlin")))
-	got = r.weekly(t)
-	if len(got) == 0 || got[0].Visibility != bot.Group {
+	k.Clock.Set(time.Date(2026, 3, 15, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	got = weekly(t, k)
+	if len(got) == 0 || got[0].Visibility != bot.Public {
 		t.Fatalf("no digest in a quiet week: %+v", got)
 	}
 	if text := got[0].Text; strings.Contains(text, "•") || !strings.Contains(strings.ToLower(text), "quiet") && !strings.Contains(text, "Nothing to report") {
@@ -146,17 +139,17 @@ func TestWeeklyDigestAndCoachReport(t *testing.T) {
 // longer than the grace, the bot skips that week rather than sending a
 // stale digest, and makes the next one on time.
 func TestWeeklyRoundMissedLongAgoIsSkipped(t *testing.T) {
-	r := newRig(t, monday8)
-	r.onboard(t, "ana")
-	r.in(t, "ana", "g1", "share", "public")
-	r.weekly(t)
-	r.clock.Set(time.Date(2026, 3, 9, 8, 0, 0, 0, mustZone("Europe/Berlin"))) // 14h after Sunday 18:00
-	r.restart(t)
-	if got := r.weekly(t); len(got) != 0 {
+	k := bottest.New(t, bottest.Options{})
+	k.Onboard("ana")
+	in(t, k, "ana", "g1", "share", "public")
+	weekly(t, k)
+	k.Clock.Set(time.Date(2026, 3, 9, 8, 0, 0, 0, mustZone("Europe/Berlin"))) // 14h after Sunday 18:00
+	k.Restart()
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("stale digest sent: %+v", got)
 	}
-	r.clock.Set(time.Date(2026, 3, 15, 18, 0, 0, 0, mustZone("Europe/Berlin")))
-	if got := r.weekly(t); len(got) != 1 {
+	k.Clock.Set(time.Date(2026, 3, 15, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if got := weekly(t, k); len(got) != 1 {
 		t.Fatalf("next week's digest: %+v", got)
 	}
 }
@@ -164,11 +157,11 @@ func TestWeeklyRoundMissedLongAgoIsSkipped(t *testing.T) {
 // TestWeeklyNobodyPublicNoDigest: a group where everyone is private gets
 // no digest at all, and nothing of theirs is posted.
 func TestWeeklyNobodyPublicNoDigest(t *testing.T) {
-	r := newRig(t, monday8)
-	r.onboard(t, "ana")
-	r.in(t, "ana", "g1", "win", "private win")
-	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
-	if got := r.weekly(t); len(got) != 0 {
+	k := bottest.New(t, bottest.Options{})
+	k.Onboard("ana")
+	in(t, k, "ana", "g1", "win", "private win")
+	k.Clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("weekly round for a private group: %+v", got)
 	}
 }
@@ -176,16 +169,16 @@ func TestWeeklyNobodyPublicNoDigest(t *testing.T) {
 // TestWeeklyGroupZoneAndDay: a group's own day, time and zone move its
 // digest; NextDue tells the scheduler when.
 func TestWeeklyGroupZoneAndDay(t *testing.T) {
-	r := newRig(t, monday8)
-	r.onboard(t, "ana")
-	r.in(t, "ana", "g1", "share", "public")
-	if err := r.db.SetGroupSettings("g1", bot.GroupSettings{Zone: "America/New_York", DigestDay: "fri", DigestTime: "17:30"}); err != nil {
+	k := bottest.New(t, bottest.Options{})
+	k.Onboard("ana")
+	in(t, k, "ana", "g1", "share", "public")
+	if err := k.DB.SetGroupSettings(context.Background(), "g1", bot.GroupSettings{Zone: "America/New_York", DigestDay: "fri", DigestTime: "17:30"}); err != nil {
 		t.Fatal(err)
 	}
-	r.restart(t)
+	k.Restart()
 	want := time.Date(2026, 3, 6, 17, 30, 0, 0, mustZone("America/New_York"))
-	r.weekly(t)
-	next, ok, err := r.engine.NextDue()
+	weekly(t, k)
+	next, ok, err := k.Engine.NextDue(context.Background())
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
@@ -193,12 +186,12 @@ func TestWeeklyGroupZoneAndDay(t *testing.T) {
 	if next.After(want) {
 		t.Fatalf("NextDue = %v; want no later than %v", next, want)
 	}
-	r.clock.Set(want.Add(-time.Minute))
-	if got := r.weekly(t); len(got) != 0 {
+	k.Clock.Set(want.Add(-time.Minute))
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("digest a minute early: %+v", got)
 	}
-	r.clock.Set(want)
-	if got := r.weekly(t); len(got) != 1 {
+	k.Clock.Set(want)
+	if got := weekly(t, k); len(got) != 1 {
 		t.Fatalf("digest at Friday 17:30 New York: %+v", got)
 	}
 }
@@ -207,23 +200,23 @@ func TestWeeklyGroupZoneAndDay(t *testing.T) {
 // an admin then moves the digest to 18:30. The group does not get a
 // second digest that evening, and gets the next one at the new time.
 func TestWeeklyMovedLaterSameEveningSendsOnce(t *testing.T) {
-	r := newRig(t, monday8)
-	r.onboard(t, "ana")
-	r.in(t, "ana", "g1", "share", "public")
-	r.clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
-	if got := r.weekly(t); len(got) != 1 {
+	k := bottest.New(t, bottest.Options{})
+	k.Onboard("ana")
+	in(t, k, "ana", "g1", "share", "public")
+	k.Clock.Set(time.Date(2026, 3, 8, 18, 0, 0, 0, mustZone("Europe/Berlin")))
+	if got := weekly(t, k); len(got) != 1 {
 		t.Fatalf("first digest: %+v", got)
 	}
-	if err := r.db.SetGroupSettings("g1", bot.GroupSettings{DigestTime: "18:30"}); err != nil {
+	if err := k.DB.SetGroupSettings(context.Background(), "g1", bot.GroupSettings{DigestTime: "18:30"}); err != nil {
 		t.Fatal(err)
 	}
-	r.restart(t)
-	r.clock.Set(time.Date(2026, 3, 8, 18, 30, 0, 0, mustZone("Europe/Berlin")))
-	if got := r.weekly(t); len(got) != 0 {
+	k.Restart()
+	k.Clock.Set(time.Date(2026, 3, 8, 18, 30, 0, 0, mustZone("Europe/Berlin")))
+	if got := weekly(t, k); len(got) != 0 {
 		t.Fatalf("a second digest the same evening: %+v", got)
 	}
-	r.clock.Set(time.Date(2026, 3, 15, 18, 30, 0, 0, mustZone("Europe/Berlin")))
-	if got := r.weekly(t); len(got) != 1 {
+	k.Clock.Set(time.Date(2026, 3, 15, 18, 30, 0, 0, mustZone("Europe/Berlin")))
+	if got := weekly(t, k); len(got) != 1 {
 		t.Fatalf("next week's digest at 18:30: %+v", got)
 	}
 }
@@ -232,31 +225,28 @@ func TestWeeklyMovedLaterSameEveningSendsOnce(t *testing.T) {
 // with the bot's defaults for what a group has not set (they used to say
 // "on the usual day"), and the round is scheduled by the same rules.
 func TestDigestWhen(t *testing.T) {
-	r := newRig(t, monday8)
-	engine := func(w bot.Weekly, zone string) *bot.Engine {
-		t.Helper()
-		e, err := bot.New(bot.Config{Store: r.db, Words: r.words, Clock: r.clock, DefaultZone: zone, Weekly: w})
-		if err != nil {
+	for _, c := range []struct {
+		weekly bot.Weekly
+		zone   string
+		g      bot.GroupSettings
+		want   string
+	}{
+		{bot.Weekly{Day: time.Friday, Time: "17:30"}, "Europe/Berlin", bot.GroupSettings{}, "on Fridays at 17:30, Europe/Berlin time"},
+		{bot.Weekly{}, "UTC", bot.GroupSettings{}, "on Sundays at 18:00, UTC time"},
+		{bot.Weekly{Day: time.Friday, Time: "17:30"}, "Europe/Berlin", bot.GroupSettings{DigestDay: "mon", DigestTime: "08:15", Zone: "America/New_York"}, "on Mondays at 08:15, America/New_York time"},
+		{bot.Weekly{Day: time.Friday, Time: "17:30"}, "Europe/Berlin", bot.GroupSettings{DigestTime: "9:05"}, "on Fridays at 9:05, Europe/Berlin time"},
+		// Settings the round cannot use are not promised either.
+		{bot.Weekly{Day: time.Friday, Time: "17:30"}, "Europe/Berlin", bot.GroupSettings{DigestDay: "someday", DigestTime: "25:61", Zone: "Mars/Olympus_Mons"}, "on Fridays at 17:30, Europe/Berlin time"},
+		{bot.Weekly{Off: true}, "UTC", bot.GroupSettings{DigestDay: "mon"}, "never: weekly digests are turned off on this bot"},
+	} {
+		k := bottest.New(t, bottest.Options{Zone: c.zone, Configure: func(cfg *bot.Config) { cfg.Weekly = c.weekly }})
+		c.g.Channel = "C1"
+		if err := k.DB.SetGroupSettings(context.Background(), "g1", c.g); err != nil {
 			t.Fatal(err)
 		}
-		return e
-	}
-	friday := engine(bot.Weekly{Day: time.Friday, Time: "17:30"}, "Europe/Berlin")
-	for _, c := range []struct {
-		e    *bot.Engine
-		g    bot.GroupSettings
-		want string
-	}{
-		{friday, bot.GroupSettings{}, "on Fridays at 17:30, Europe/Berlin time"},
-		{engine(bot.Weekly{}, ""), bot.GroupSettings{}, "on Sundays at 18:00, UTC time"},
-		{friday, bot.GroupSettings{DigestDay: "mon", DigestTime: "08:15", Zone: "America/New_York"}, "on Mondays at 08:15, America/New_York time"},
-		{friday, bot.GroupSettings{DigestTime: "9:05"}, "on Fridays at 9:05, Europe/Berlin time"},
-		// Settings the round cannot use are not promised either.
-		{friday, bot.GroupSettings{DigestDay: "someday", DigestTime: "25:61", Zone: "Mars/Olympus_Mons"}, "on Fridays at 17:30, Europe/Berlin time"},
-		{engine(bot.Weekly{Off: true}, ""), bot.GroupSettings{DigestDay: "mon"}, "never: weekly digests are turned off on this bot"},
-	} {
-		if got := c.e.DigestWhen(c.g); got != c.want {
-			t.Errorf("DigestWhen(%+v) = %q; want %q", c.g, got, c.want)
+		got := bottest.Joined(bottest.Texts(k.Send(bot.Event{Person: bottest.ID("admin"), Command: "setup", Admin: true, Place: bot.Place{Group: "g1"}})))
+		if !strings.Contains(got, c.want) {
+			t.Errorf("setup with %+v says %q; want it to say %q", c.g, got, c.want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 )
 
 //go:embed text/*.tmpl
@@ -36,40 +37,47 @@ type Set struct {
 }
 
 // New loads the embedded messages, then any files in overrideDir (which
-// may be empty) on top: an override replaces the embedded file of the same
-// name.
+// may be empty) on top: a wording in an override replaces the embedded
+// wording of the same name, variant and platform.
+//
+// A file holds one message (named by the file) or several short ones,
+// each in a {{define "name"}}…{{end}} block (labels.tmpl, problems.tmpl):
+// a block is the message of that name.
 func New(overrideDir string) (*Set, error) {
-	files := map[string]string{}
-	if err := collect(embedded, "text", files); err != nil {
+	embeddedFiles := map[string]string{}
+	if err := collect(embedded, "text", embeddedFiles); err != nil {
+		return nil, err
+	}
+	entries, err := parseFiles(embeddedFiles)
+	if err != nil {
 		return nil, err
 	}
 	if overrideDir != "" {
 		if st, err := os.Stat(overrideDir); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("prompts: override folder %s: not a readable folder", overrideDir)
 		}
-		if err := collect(os.DirFS(overrideDir), ".", files); err != nil {
+		overrideFiles := map[string]string{}
+		if err := collect(os.DirFS(overrideDir), ".", overrideFiles); err != nil {
 			return nil, err
 		}
+		overrides, err := parseFiles(overrideFiles)
+		if err != nil {
+			return nil, err
+		}
+		replaced := map[entryKey]bool{}
+		for _, e := range overrides {
+			replaced[e.key()] = true
+		}
+		kept := entries[:0]
+		for _, e := range entries {
+			if !replaced[e.key()] {
+				kept = append(kept, e)
+			}
+		}
+		entries = append(kept, overrides...)
 	}
 	s := &Set{variants: map[string]map[string][]*template.Template{}}
-	type entry struct {
-		name, platform string
-		n              int
-		t              *template.Template
-	}
-	var entries []entry
-	for file, text := range files {
-		name, n, platform, err := splitName(file)
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.New(file).Option("missingkey=error").Funcs(funcs).Parse(text)
-		if err != nil {
-			return nil, fmt.Errorf("prompts: %w", err)
-		}
-		entries = append(entries, entry{name, platform, n, t})
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].n < entries[j].n })
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].n < entries[j].n })
 	for _, e := range entries {
 		if s.variants[e.name] == nil {
 			s.variants[e.name] = map[string][]*template.Template{}
@@ -77,6 +85,69 @@ func New(overrideDir string) (*Set, error) {
 		s.variants[e.name][e.platform] = append(s.variants[e.name][e.platform], e.t)
 	}
 	return s, nil
+}
+
+// entry is one wording of one message.
+type entry struct {
+	name, platform string
+	n              int
+	t              *template.Template
+}
+
+// entryKey is what an override replaces: one wording.
+type entryKey struct {
+	name, platform string
+	n              int
+}
+
+func (e entry) key() entryKey { return entryKey{e.name, e.platform, e.n} }
+
+// parseFiles parses message files (file name -> text) into entries, in
+// file name order.
+func parseFiles(files map[string]string) ([]entry, error) {
+	names := make([]string, 0, len(files))
+	for f := range files {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	var out []entry
+	for _, file := range names {
+		name, n, platform, err := splitName(file)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(file).Option("missingkey=error").Funcs(funcs).Parse(files[file])
+		if err != nil {
+			return nil, fmt.Errorf("prompts: %w", err)
+		}
+		blocks := 0
+		for _, d := range t.Templates() {
+			if d.Name() == file || d.Tree == nil {
+				continue
+			}
+			out = append(out, entry{name: d.Name(), platform: platform, t: d})
+			blocks++
+		}
+		if blocks == 0 || hasText(t) {
+			out = append(out, entry{name, platform, n, t})
+		}
+	}
+	return out, nil
+}
+
+// hasText reports whether a file's own template says anything outside
+// its define blocks.
+func hasText(t *template.Template) bool {
+	if t.Tree == nil {
+		return false
+	}
+	for _, n := range t.Tree.Root.Nodes {
+		if tn, ok := n.(*parse.TextNode); ok && strings.TrimSpace(string(tn.Text)) == "" {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 func collect(fsys fs.FS, dir string, into map[string]string) error {
@@ -133,7 +204,7 @@ func (s *Set) Names() []string {
 }
 
 // Say renders variant v of a message for a platform.
-func (s *Set) Say(name, platform string, v int, data map[string]any) (string, error) {
+func (s *Set) Say(name, platform string, v int, data any) (string, error) {
 	byPlatform, ok := s.variants[name]
 	if !ok {
 		return "", fmt.Errorf("prompts: no message %q", name)
@@ -164,6 +235,9 @@ var funcs = template.FuncMap{
 		}
 		r := []rune(s)
 		if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' { // an acronym: leave it
+			return s
+		}
+		if r[0] == 'I' && (len(r) == 1 || r[1] == '\'' || r[1] == '’' || r[1] == ' ') { // "I'd", "I am"
 			return s
 		}
 		return strings.ToLower(string(r[:1])) + string(r[1:])
