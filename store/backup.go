@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -16,14 +17,17 @@ import (
 // in use: a read transaction sees one moment, and writers go on. The copy
 // is written to a temporary file, synced, then renamed into place, so a
 // full disk or a crash never leaves a half backup under the final name.
-func (db *DB) BackupTo(path string) (int64, error) {
+func (db *DB) BackupTo(ctx context.Context, path string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".backup-*")
 	if err != nil {
 		return 0, fmt.Errorf("backup: cannot write in %s: %w (the database itself is unchanged)", dir, err)
 	}
 	var n int64
-	err = db.view(func(tx *bolt.Tx) error {
+	err = db.viewFile(func(tx *bolt.Tx) error {
 		var werr error
 		n, werr = tx.WriteTo(tmp)
 		return werr
@@ -46,9 +50,12 @@ func (db *DB) BackupTo(path string) (int64, error) {
 
 // Check runs bbolt's consistency check over the whole file and returns
 // every problem found.
-func (db *DB) Check() []error {
+func (db *DB) Check(ctx context.Context) []error {
+	if err := ctx.Err(); err != nil {
+		return []error{fmt.Errorf("check %s: %w", db.path, err)}
+	}
 	var errs []error
-	err := db.view(func(tx *bolt.Tx) error {
+	err := db.viewFile(func(tx *bolt.Tx) error {
 		for e := range tx.Check() {
 			errs = append(errs, e)
 		}
@@ -65,12 +72,12 @@ const backupPrefix = "followthrough-"
 
 // BackupRotating writes a timestamped backup into dir and keeps only the
 // newest keep backups there. It returns the new file's path.
-func (db *DB) BackupRotating(dir string, keep int, now time.Time) (string, error) {
+func (db *DB) BackupRotating(ctx context.Context, dir string, keep int, now time.Time) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("backup: cannot create %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, backupPrefix+now.UTC().Format("20060102T150405Z")+".db")
-	if _, err := db.BackupTo(path); err != nil {
+	if _, err := db.BackupTo(ctx, path); err != nil {
 		return "", err
 	}
 	entries, err := os.ReadDir(dir)

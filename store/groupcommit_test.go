@@ -1,11 +1,15 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"followthrough/bot"
 )
 
 // waitPending returns once n writers are queued behind the running
@@ -85,5 +89,47 @@ func TestGroupCommitTakesInLateWriters(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGroupCommitKeepsOthersWhenOneFails: many writers at once, some of
+// them bound to fail (stale versions); every good one is committed, every
+// bad one gets its own error.
+func TestGroupCommitKeepsOthersWhenOneFails(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	const n = 200
+	id := func(i int) bot.PersonID {
+		return bot.PersonID("test:" + string(rune('a'+i%26)) + strings.Repeat("x", i))
+	}
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			expect := uint64(0)
+			if i%10 == 0 {
+				expect = 7 // a version that does not exist: conflict
+			}
+			errs <- db.Commit(ctx, bot.Change{Person: &bot.Person{ID: id(i)}, Expect: expect, EventID: "ev" + strings.Repeat("y", i)})
+		}()
+	}
+	close(start)
+	conflicts := 0
+	for range n {
+		switch err := <-errs; {
+		case errors.Is(err, bot.ErrConflict):
+			conflicts++
+		case err != nil:
+			t.Fatal(err)
+		}
+	}
+	if conflicts != n/10 {
+		t.Errorf("conflicts = %d; want %d", conflicts, n/10)
+	}
+	for i := range n {
+		if _, ok, _ := db.Person(ctx, id(i)); ok == (i%10 == 0) {
+			t.Errorf("person %d stored = %v", i, ok)
+		}
 	}
 }
