@@ -20,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"followthrough/bot"
 )
@@ -36,14 +38,14 @@ const Group = "console"
 type Engine interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Reply, error)
 	FireDue(ctx context.Context) (int, error)
-	NextDue() (time.Time, bool, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
 	RunScheduler(ctx context.Context, wake <-chan struct{}) error
 }
 
 // Outbox is where the console takes its replies from.
 type Outbox interface {
-	Pending(platform string, max int) ([]bot.Envelope, error)
-	Delivered(platform string, seqs ...uint64) error
+	PendingFrom(ctx context.Context, platform string, from uint64, max int) ([]bot.Envelope, error)
+	Delivered(ctx context.Context, platform string, seqs ...uint64) error
 }
 
 // Chat is one console conversation.
@@ -85,8 +87,43 @@ type Chat struct {
 func (c *Chat) Person() bot.PersonID { return bot.NewPersonID(Platform, c.User) }
 
 // maxLine bounds one input line; longer lines are cut by the engine's own
-// limit, this only stops a runaway paste from taking all memory.
+// limit, this only stops a runaway paste from taking all memory. The
+// rest of a longer line is read and dropped, and the chat goes on.
 const maxLine = 1 << 20
+
+// readLine reads one line of at most max bytes (cut at a character's
+// boundary), without its line end; cut reports that more was dropped.
+// At the end of the input it returns what was left and io.EOF.
+func readLine(r *bufio.Reader, max int) (line string, cut bool, err error) {
+	var b []byte
+	for {
+		part, isPrefix, err := r.ReadLine()
+		if room := max - len(b); len(part) > room {
+			part, cut = part[:room], true
+		}
+		b = append(b, part...)
+		if err != nil || !isPrefix {
+			if cut {
+				for len(b) > 0 && !utf8.Valid(b) && len(b) > max-utf8.UTFMax {
+					b = b[:len(b)-1]
+				}
+			}
+			return string(b), cut, err
+		}
+	}
+}
+
+// inert makes text safe to print on a terminal: control characters
+// (escape sequences that recolour, move the cursor or retitle the
+// window) become U+FFFD; line ends and tabs stay.
+func inert(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return utf8.RuneError
+	}, s)
+}
 
 // Run reads lines until the input ends or ctx is done, answering each, and
 // prints everything the outbox holds before it returns.
@@ -111,7 +148,7 @@ func (c *Chat) Run(ctx context.Context) error {
 				case <-ctx.Done():
 					return
 				case <-c.Queued:
-					if err := c.drain(); err != nil {
+					if err := c.drain(ctx); err != nil && ctx.Err() == nil {
 						c.printf("(could not read replies: %v)\n", err)
 					}
 				}
@@ -122,51 +159,58 @@ func (c *Chat) Run(ctx context.Context) error {
 	defer cancel()
 
 	if c.Greet {
-		if _, err := c.Engine.Handle(ctx, bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Command: "start", Place: bot.Place{Group: Group}}); err != nil {
+		if _, err := c.Engine.Handle(ctx, c.event("", "start")); err != nil {
 			return fmt.Errorf("console: greet: %w", err)
 		}
 	}
-	if err := c.drain(); err != nil { // the greeting, and anything left from last time
+	if err := c.drain(ctx); err != nil { // the greeting, and anything left from last time
 		return err
 	}
-	sc := bufio.NewScanner(c.In)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
+	in := bufio.NewReaderSize(c.In, 64*1024)
 	for {
 		if c.Prompt {
 			c.printf("you> ")
 		}
-		if !sc.Scan() {
-			break
+		text, cut, err := readLine(in, maxLine)
+		if err != nil && text == "" && !cut {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return fmt.Errorf("console: read input: %w", err)
 		}
 		if c.Echo {
-			c.printf("> %s\n", sc.Text())
+			c.printf("> %s\n", inert(text))
 		}
-		if err := c.line(ctx, sc.Text()); err != nil {
+		if cut {
+			c.printf("(that line was longer than %d bytes: only its start was read)\n", maxLine)
+		}
+		if err := c.line(ctx, text); err != nil {
 			if errors.Is(err, errQuit) {
 				break
 			}
 			return err
 		}
-		if err := c.drain(); err != nil {
+		if err := c.drain(ctx); err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			c.printf("(a line longer than %d bytes ended the chat; everything before it is saved)\n", maxLine)
-		} else {
-			return fmt.Errorf("console: read input: %w", err)
-		}
-	}
-	return c.drain()
+	return c.drain(ctx)
 }
 
 var errQuit = errors.New("quit")
 
+// event is what the person said, as the engine takes it: in the console
+// group, in a direct conversation, from someone who may set the group up
+// (whoever runs the console runs the bot).
+func (c *Chat) event(text, command string) bot.Event {
+	return bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Text: text, Command: command,
+		Place: bot.Place{Group: Group, Direct: true}, Admin: true}
+}
+
 // line handles one input line.
 func (c *Chat) line(ctx context.Context, text string) error {
 	trimmed := strings.TrimSpace(text)
-	ev := bot.Event{Person: c.Person(), Name: c.User, Zone: c.Zone, Text: text, Place: bot.Place{Group: Group}}
+	ev := c.event(text, "")
 	switch {
 	case trimmed == "/quit" || trimmed == "/exit":
 		return errQuit
@@ -214,7 +258,7 @@ func (c *Chat) wait(ctx context.Context, arg string) error {
 	}
 	target := c.Sim.Now().Add(d)
 	for {
-		next, ok, err := c.Engine.NextDue()
+		next, ok, err := c.Engine.NextDue(ctx)
 		if err != nil {
 			return err
 		}
@@ -227,7 +271,7 @@ func (c *Chat) wait(ctx context.Context, arg string) error {
 		if _, err := c.Engine.FireDue(ctx); err != nil {
 			return err
 		}
-		if err := c.drain(); err != nil {
+		if err := c.drain(ctx); err != nil {
 			return err
 		}
 	}
@@ -235,27 +279,46 @@ func (c *Chat) wait(ctx context.Context, arg string) error {
 	return nil
 }
 
-// drain prints and removes everything queued for the console.
-func (c *Chat) drain() error {
+// drain prints and removes what is queued for this person: their own
+// replies and what is posted to their group. Everyone else's stay queued
+// for them, to be seen when they chat.
+func (c *Chat) drain(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	from := uint64(0)
 	for {
-		batch, err := c.Outbox.Pending(Platform, 100)
+		batch, err := c.Outbox.PendingFrom(ctx, Platform, from, 100)
 		if err != nil {
 			return fmt.Errorf("console: read outbox: %w", err)
 		}
 		if len(batch) == 0 {
 			return nil
 		}
-		seqs := make([]uint64, 0, len(batch))
+		var seqs []uint64
 		for _, env := range batch {
+			from = env.Seq + 1
+			if !c.mine(env.Reply) {
+				continue
+			}
 			c.print(env.Reply)
 			seqs = append(seqs, env.Seq)
 		}
-		if err := c.Outbox.Delivered(Platform, seqs...); err != nil {
+		if len(seqs) == 0 {
+			continue
+		}
+		if err := c.Outbox.Delivered(ctx, Platform, seqs...); err != nil {
 			return fmt.Errorf("console: mark delivered: %w", err)
 		}
 	}
+}
+
+// mine reports whether a reply is for this terminal: to this person, or
+// to the group they are in.
+func (c *Chat) mine(r bot.Reply) bool {
+	if r.Visibility == bot.Public {
+		return r.Place.Group == Group
+	}
+	return r.To == c.Person()
 }
 
 // print writes one reply; c.mu is held.
@@ -265,7 +328,7 @@ func (c *Chat) print(r bot.Reply) {
 	if c.Sim != nil {
 		prefix = "[" + r.At.In(c.loc).Format("Mon 2006-01-02 15:04 MST") + "] "
 	}
-	if r.Visibility == bot.Group {
+	if r.Visibility == bot.Public {
 		prefix += "(to your group) "
 	}
 	for i, line := range strings.Split(r.Text, "\n") {
@@ -296,7 +359,9 @@ func (c *Chat) print(r bot.Reply) {
 	for _, f := range r.Files {
 		b.WriteString("  " + c.save(r.To, f) + "\n")
 	}
-	io.WriteString(c.Out, b.String())
+	// What the bot says can quote what a person typed ("I don't know
+	// the command …"), escape sequences and all.
+	io.WriteString(c.Out, inert(b.String()))
 }
 
 // save writes an attachment to FilesDir, under the name of the person it
@@ -309,15 +374,32 @@ func (c *Chat) save(to bot.PersonID, f bot.File) string {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Sprintf("(could not save %s: %v)", f.Name, err)
 	}
-	who := c.User
-	if _, name, ok := strings.Cut(string(to), ":"); ok && name != "" {
-		who = name
-	}
-	path := filepath.Join(dir, who+"-"+filepath.Base(f.Name))
+	// Names come from the person and the engine; neither may lead the
+	// file out of its folder.
+	path := filepath.Join(dir, fileName(to.User())+"-"+fileName(f.Name))
 	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
 		return fmt.Sprintf("(could not save %s: %v)", f.Name, err)
 	}
 	return "saved: " + path
+}
+
+// fileName keeps the letters, digits and ._- of a name, so that it is
+// one file name inside its folder: no separator, no leading dot.
+func fileName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteRune('_')
+		}
+	}
+	name := strings.TrimLeft(b.String(), ".")
+	if name == "" {
+		return "file"
+	}
+	return name
 }
 
 func (c *Chat) printf(format string, args ...any) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"followthrough/adapters/console"
 	"followthrough/bot"
@@ -83,15 +84,40 @@ func TestNumbersPressChoices(t *testing.T) {
 	}
 }
 
-// TestOverlongLine: a line past the console's limit ends the chat with a
-// clear word, keeping everything before it.
+// TestOverlongLine: a 10 MB line is cut to the console's limit, with a
+// word; the chat goes on with the lines after it. It used to end the
+// chat and drop the rest of the input.
 func TestOverlongLine(t *testing.T) {
-	in := "hi\n" + strings.Repeat("x", 2<<20) + "\n"
+	in := "hi\n" + strings.Repeat("x", 10<<20) + "\n/help\n"
 	c, out := chat(t, strings.NewReader(in), nil)
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "everything before it is saved") {
-		t.Errorf("output: %s", out.String()[:200])
+	s := out.String()
+	if !strings.Contains(s, "only its start was read") {
+		t.Errorf("no word about the cut line: %.300s", s)
+	}
+	if !strings.Contains(s, "Here's what I can do") {
+		t.Errorf("the line after the long one was not read: %.300s", s[len(s)-min(len(s), 300):])
+	}
+}
+
+// TestNothingPrintedControlsTheTerminal: an unknown command written with
+// escape sequences is answered, and no escape byte reaches the terminal
+// (it recoloured it, or worse); piped input is echoed the same way.
+func TestNothingPrintedControlsTheTerminal(t *testing.T) {
+	c, out := chat(t, strings.NewReader("hi\n/\x1b[31mred\x1b]0;owned\x07\n"), nil)
+	c.Echo = true
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, r := range s {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			t.Fatalf("printed control character %U: %q", r, s)
+		}
+	}
+	if !strings.Contains(s, "red") {
+		t.Errorf("the unknown command was not answered: %q", s)
 	}
 }

@@ -1,76 +1,177 @@
 package discord
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"followthrough/adapters/internal/render"
+	"followthrough/bot"
 )
 
-func opt(t discordgo.ApplicationCommandOptionType, name, desc string, required bool) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: t, Name: name, Description: desc, Required: required}
+// Discord's limits on a slash command's parts, in characters.
+const (
+	maxDescription = 100 // a command's or option's description
+	maxChoiceName  = 100
+	maxModalTitle  = 45
+	maxInputLabel  = 45
+	maxFormText    = 1000 // what one of our forms takes
+)
+
+// optionTypes are the Discord option types of the engine's kinds of
+// argument.
+var optionTypes = map[bot.ArgKind]discordgo.ApplicationCommandOptionType{
+	bot.TextArg:    discordgo.ApplicationCommandOptionString,
+	bot.NumberArg:  discordgo.ApplicationCommandOptionInteger,
+	bot.UserArg:    discordgo.ApplicationCommandOptionUser,
+	bot.ChannelArg: discordgo.ApplicationCommandOptionChannel,
+	bot.RoleArg:    discordgo.ApplicationCommandOptionRole,
 }
 
-// slashCommands are the commands of DESIGN.md as Discord slash commands,
-// registered with one bulk overwrite at start.
-func slashCommands() []*discordgo.ApplicationCommand {
-	str := discordgo.ApplicationCommandOptionString
-	checkin := opt(str, "how", "How did it go?", false)
-	checkin.Choices = []*discordgo.ApplicationCommandOptionChoice{{Name: "Done", Value: "done"}, {Name: "Partly", Value: "partly"}, {Name: "Not yet", Value: "not yet"}}
-	share := opt(str, "who", "Who sees your wins", true)
-	share.Choices = []*discordgo.ApplicationCommandOptionChoice{{Name: "public — my group", Value: "public"}, {Name: "private — just me", Value: "private"}}
-	rating := opt(discordgo.ApplicationCommandOptionInteger, "rating", "1 = not at all, 10 = certain", false)
-	min, max := 1.0, 10.0
-	rating.MinValue, rating.MaxValue = &min, max
-	return []*discordgo.ApplicationCommand{
-		{Name: "help", Description: "What Follow Through can do"},
-		{Name: "checkin", Description: "Tell me how your step went", Options: []*discordgo.ApplicationCommandOption{checkin}},
-		{Name: "win", Description: "Record a win, any size", Options: []*discordgo.ApplicationCommandOption{opt(str, "what", "What went well?", true)}},
-		{Name: "progress", Description: "Your goal, streak, milestones and wins"},
-		{Name: "goal", Description: "Set or change your goal", Options: []*discordgo.ApplicationCommandOption{opt(str, "goal", "Your goal (leave empty to write it in a form)", false)}},
-		{Name: "step", Description: "Change your next small step", Options: []*discordgo.ApplicationCommandOption{opt(str, "step", "The smallest next step (leave empty for a form)", false)}},
-		{Name: "milestone", Description: "List milestones, or mark one done", Options: []*discordgo.ApplicationCommandOption{opt(str, "which", "A number to mark done, or: add …", false)}},
-		{Name: "rate", Description: "How likely are you to do your step, 1 to 10?", Options: []*discordgo.ApplicationCommandOption{rating}},
-		{Name: "why", Description: "Talk about why this matters to you"},
-		{Name: "adjust", Description: "Change the plan: smaller step, another time, fewer days"},
-		{Name: "remind", Description: "Set reminders", Options: []*discordgo.ApplicationCommandOption{opt(str, "when", "e.g. weekdays 7:30am, mon,wed,fri 18:00", false)}},
-		{Name: "pause", Description: "Pause reminders", Options: []*discordgo.ApplicationCommandOption{opt(str, "for", "How long, e.g. 3d (empty: until resume)", false)}},
-		{Name: "resume", Description: "Resume reminders"},
-		{Name: "stop", Description: "Stop reminders (your plan is kept)"},
-		{Name: "zone", Description: "Your time zone", Options: []*discordgo.ApplicationCommandOption{opt(str, "zone", "IANA name, e.g. Europe/Berlin", false)}},
-		{Name: "share", Description: "Public or private accountability", Options: []*discordgo.ApplicationCommandOption{share}},
-		{Name: "coach", Description: "Share your summary with a coach, or see your members", Options: []*discordgo.ApplicationCommandOption{
-			opt(discordgo.ApplicationCommandOptionUser, "coach", "Your coach (empty: see the members who share with you)", false),
-			opt(str, "action", "stop: withdraw your consent", false)}},
-		// No default_member_permissions: discordgo sends it as a string
-		// where Discord's API description wants an integer. /setup checks
-		// Manage Server itself, on every use.
-		{Name: "setup", Description: "Set this group's channel, coach role and weekly digest (server admins)", Options: setupOptions()},
-		{Name: "export", Description: "Get all your data"},
-		{Name: "forget", Description: "Delete everything about you"},
-		{Name: "cancel", Description: "Leave the current question"},
+// slashCommands are the engine's commands as Discord slash commands,
+// registered with one bulk overwrite at start. No command carries
+// default_member_permissions (discordgo sends it as a string where
+// Discord's API description wants an integer): setup's rights are the
+// engine's to check, on every use, from Event.Admin.
+func slashCommands(specs []bot.CommandSpec) []*discordgo.ApplicationCommand {
+	out := make([]*discordgo.ApplicationCommand, 0, len(specs))
+	for _, s := range specs {
+		c := &discordgo.ApplicationCommand{Name: s.Name, Description: render.Trim(s.Description, maxDescription)}
+		for _, o := range s.Options {
+			c.Options = append(c.Options, option(o))
+		}
+		// Discord takes the required options first.
+		slices.SortStableFunc(c.Options, func(x, y *discordgo.ApplicationCommandOption) int {
+			return cmp.Compare(rank(x.Required), rank(y.Required))
+		})
+		out = append(out, c)
 	}
+	return out
 }
 
-// setupOptions are /setup's options. Every one is optional: /setup
-// changes what is given and keeps the rest (the first run without a
-// channel takes the channel it is run in).
-func setupOptions() []*discordgo.ApplicationCommandOption {
-	str := discordgo.ApplicationCommandOptionString
-	day := opt(str, "digest_day", "The day of the weekly digest", false)
-	for d := time.Monday; ; d = (d + 1) % 7 {
-		day.Choices = append(day.Choices, &discordgo.ApplicationCommandOptionChoice{Name: d.String(), Value: strings.ToLower(d.String())})
-		if d == time.Sunday {
-			break
+func rank(required bool) int {
+	if required {
+		return 0
+	}
+	return 1
+}
+
+// option is one of the engine's command options as Discord's.
+func option(o bot.OptionSpec) *discordgo.ApplicationCommandOption {
+	d := &discordgo.ApplicationCommandOption{Type: optionTypes[o.Kind], Name: o.Name,
+		Description: render.Trim(o.Description, maxDescription), Required: o.Required}
+	for _, c := range o.Choices {
+		d.Choices = append(d.Choices, &discordgo.ApplicationCommandOptionChoice{Name: render.Trim(c.Label, maxChoiceName), Value: c.Value})
+	}
+	if o.Kind == bot.NumberArg && (o.Min != 0 || o.Max != 0) {
+		least := float64(o.Min)
+		d.MinValue, d.MaxValue = &least, float64(o.Max)
+	}
+	if o.Kind == bot.TextArg && o.MaxLength > 0 {
+		d.MaxLength = o.MaxLength
+	}
+	return d
+}
+
+// byName reports whether a command reads its options by name: one with
+// an option that Discord resolves (a channel, a role) does (setup: see
+// bot.ArgChannel and the others). The others read their options as
+// words, in order ("win sent the email", "coach <id>", "rate 7").
+func byName(spec bot.CommandSpec) bool {
+	return slices.ContainsFunc(spec.Options, func(o bot.OptionSpec) bool {
+		return o.Kind == bot.ChannelArg || o.Kind == bot.RoleArg
+	})
+}
+
+// commandEvent is what a slash command asks the engine: the command,
+// its words, and its options by name, with the names Discord resolved
+// for a channel or a role (bot.ArgChannelName, bot.ArgRoleName).
+func commandEvent(spec bot.CommandSpec, data discordgo.ApplicationCommandInteractionData) (command, text string, args map[string]string) {
+	var words []string
+	for _, o := range data.Options {
+		v := optionValue(o)
+		words = append(words, v)
+		if args == nil {
+			args = map[string]string{}
+		}
+		args[o.Name] = v
+		if data.Resolved == nil {
+			continue
+		}
+		switch o.Type {
+		case discordgo.ApplicationCommandOptionChannel:
+			if ch := data.Resolved.Channels[v]; ch != nil && o.Name == bot.ArgChannel {
+				args[bot.ArgChannelName] = ch.Name
+			}
+		case discordgo.ApplicationCommandOptionRole:
+			if r := data.Resolved.Roles[v]; r != nil && o.Name == bot.ArgCoachRole {
+				args[bot.ArgRoleName] = r.Name
+			}
+		case discordgo.ApplicationCommandOptionUser:
+			// The person picked, as Discord knows them: the engine names
+			// a coach by id, shows their handle, and checks the coach role.
+			if o.Name != bot.ArgCoach {
+				continue
+			}
+			if u := data.Resolved.Users[v]; u != nil {
+				args[bot.ArgCoachHandle] = u.Username
+				args[bot.ArgCoachName] = cmp.Or(u.GlobalName, u.Username)
+			}
+			if m := data.Resolved.Members[v]; m != nil {
+				if m.Nick != "" {
+					args[bot.ArgCoachName] = m.Nick
+				}
+				args[bot.ArgCoachRoles] = strings.Join(m.Roles, ",")
+			}
 		}
 	}
-	at := opt(str, "digest_time", "Time of the weekly digest, 24-hour HH:MM, e.g. 17:30", false)
-	at.MaxLength = 10
-	zone := opt(str, "zone", "The group's time zone, an IANA name like Europe/Berlin", false)
-	zone.MaxLength = 64
-	return []*discordgo.ApplicationCommandOption{
-		opt(discordgo.ApplicationCommandOptionChannel, "channel", "Where public wins and the weekly digest go", false),
-		opt(discordgo.ApplicationCommandOptionRole, "coach_role", "The role of the group's coaches", false),
-		day, at, zone,
+	if byName(spec) {
+		return data.Name, "", args
 	}
+	return data.Name, strings.Join(words, " "), args
+}
+
+// optionValue is an option's value as text (a number without a
+// fraction, an id as it is).
+func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	switch v := o.Value.(type) {
+	case string:
+		return strings.TrimSpace(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// formWords are the words of the forms Discord shows for goal and step;
+// another command with a form gets its own description.
+var formWords = map[string]struct{ title, label, placeholder string }{
+	"goal": {"Your goal", "Your goal", "What would you be doing differently?"},
+	"step": {"Your next step", "The smallest next step", "Something that takes five minutes or less"},
+}
+
+// modal is the form for writing a command's argument (a goal, a step).
+func modal(spec bot.CommandSpec) *discordgo.InteractionResponse {
+	words, ok := formWords[spec.Name]
+	if !ok {
+		words.title, words.label = spec.Description, spec.Description
+	}
+	input := spec.Name
+	if len(spec.Options) > 0 {
+		input = spec.Options[0].Name
+	}
+	// A form's id is short and its own: it always fits.
+	id, _ := render.ID(render.DiscordID, render.KindForm, spec.Name)
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+		CustomID: id, Title: render.Trim(words.title, maxModalTitle),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.TextInput{CustomID: input, Label: render.Trim(words.label, maxInputLabel), Style: discordgo.TextInputParagraph,
+				Placeholder: words.placeholder, Required: true, MaxLength: maxFormText},
+		}}},
+	}}
 }

@@ -4,26 +4,29 @@
 // the group's channel for public wins and the weekly digest, and the
 // digest's day, time and zone, with /setup.
 //
-// Inbound events become bot.Events; interactions are deferred at once
-// (Discord allows 3 seconds) and answered with follow-ups from the
-// outbox. Every message goes out with empty allowed_mentions.
+// The slash commands are the engine's commands (Engine.CommandSpecs), in
+// its words. Inbound events become bot.Events, /setup included: the
+// engine checks the admin's rights, reads the options and answers.
+// Interactions are deferred at once (Discord allows 3 seconds) and
+// answered with follow-ups from the outbox. Every message goes out with
+// empty allowed_mentions.
 package discord
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"followthrough/adapters/internal/limit"
+	"followthrough/adapters/internal/outbox"
 	"followthrough/bot"
 )
 
@@ -33,20 +36,15 @@ const Platform = "discord"
 // Engine is what the adapter needs from the conversation engine.
 type Engine interface {
 	Handle(ctx context.Context, ev bot.Event) ([]bot.Reply, error)
-	DigestWhen(g bot.GroupSettings) string
+	// CommandSpecs are the commands to register as slash commands.
+	CommandSpecs(platform string) []bot.CommandSpec
+	// Phrase renders the adapter's own words (the notice of a limit).
+	Phrase(name bot.Msg, platform string, x bot.Extra) string
 }
 
-// Store is what the adapter needs from the store.
-type Store interface {
-	Pending(platform string, max int) ([]bot.Envelope, error)
-	Delivered(platform string, seqs ...uint64) error
-	GiveUp(env bot.Envelope, reason string, at time.Time) error
-	Address(id bot.PersonID) (bot.Address, error)
-	SetAddress(id bot.PersonID, a bot.Address) error
-	GroupSettings(group string) (bot.GroupSettings, error)
-	SetGroupSettings(group string, g bot.GroupSettings) error
-	Person(id bot.PersonID) (*bot.Person, bool, error)
-}
+// Store is what the adapter keeps: the outbox, how to reach people, and
+// (read only) the groups' channels. store.DB implements it.
+type Store = outbox.DeliveryStore
 
 // client is the part of discordgo's Session the adapter calls; tests and
 // the real Session both satisfy it.
@@ -96,6 +94,24 @@ type Options struct {
 	// Backoff is the first wait after a failed send that is not a rate
 	// limit (default 1s); it doubles, up to a minute.
 	Backoff time.Duration
+	// Now is the clock the adapter stamps and ages interactions and
+	// closed DMs by, and the sender paces by (default time.Now).
+	Now func() time.Time
+	// Burst and PerMinute limit each person's events (defaults 20 and
+	// 30): one past it is dropped, with a notice once in a while.
+	Burst     int
+	PerMinute float64
+	// OutboxMax, with OutboxDepth (the replies waiting for Discord),
+	// bounds the outbox: past it, events wait to be handled (and, once
+	// Queue are waiting, the gateway waits to be read). 0: no bound.
+	OutboxMax   int
+	OutboxDepth func(ctx context.Context) (int, error)
+	// Queue bounds the events taken in and not yet handled (default
+	// 1024): past it, the gateway is read no further until one is.
+	Queue int
+	// AckTimeout bounds an interaction's acknowledgement (default 3s,
+	// Discord's window: a later one is refused anyway).
+	AckTimeout time.Duration
 }
 
 // Adapter is a running Discord connection.
@@ -106,7 +122,21 @@ type Adapter struct {
 	appID     string
 	ready     chan string
 	connected atomic.Bool
-	zones     *bot.Zones // for /setup's zone
+	// commands are the engine's commands, as registered; specs the same
+	// by name.
+	commands []bot.CommandSpec
+	specs    map[string]bot.CommandSpec
+	// Inbound events wait in lanes, one per person, each handled in
+	// order by its own goroutine; queue holds a token per event waiting
+	// or being handled.
+	lanes   lanes
+	queue   chan struct{}
+	seen    recent // interactions taken in lately
+	people  *limit.People
+	backlog *limit.Backlog
+	// stopped is closed when Run ends: lanes waiting for the outbox
+	// to drain give up, and leave their events unhandled.
+	stopped chan struct{}
 }
 
 // New prepares a session; Run connects it.
@@ -117,6 +147,9 @@ func New(o Options) (*Adapter, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	s, err := discordgo.New("Bot " + strings.TrimPrefix(strings.TrimSpace(o.Token), "Bot "))
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
@@ -124,8 +157,9 @@ func New(o Options) (*Adapter, error) {
 	// DMs and interactions carry their content: no privileged intent.
 	s.Identify.Intents = discordgo.IntentsDirectMessages
 	s.ShouldReconnectOnError = o.Reconnect
-	// One event at a time, in the order Discord sent them: a person's
-	// answers must not overtake each other. Handling takes milliseconds.
+	// Handlers run on the gateway's own goroutine, in the order Discord
+	// sent the events, and only hand each to its person's lane: people
+	// are handled at once, each in order (see dispatch).
 	s.SyncEvents = true
 	s.LogLevel = discordgo.LogError
 	if o.APIURL != "" {
@@ -138,7 +172,22 @@ func New(o Options) (*Adapter, error) {
 	if o.HTTPTimeout > 0 {
 		s.Client.Timeout = o.HTTPTimeout
 	}
-	a := &Adapter{o: o, s: s, api: s, ready: make(chan string, 1), zones: bot.NewZones()}
+	if o.Queue <= 0 {
+		o.Queue = 1024
+	}
+	if o.AckTimeout <= 0 {
+		o.AckTimeout = 3 * time.Second
+	}
+	a := &Adapter{o: o, s: s, api: s, ready: make(chan string, 1), specs: map[string]bot.CommandSpec{},
+		queue: make(chan struct{}, o.Queue), seen: recent{keep: 15 * time.Minute, now: o.Now},
+		people: limit.NewPeople(o.Burst, o.PerMinute, 0, o.Now), backlog: &limit.Backlog{Max: o.OutboxMax, Depth: o.OutboxDepth},
+		stopped: make(chan struct{})}
+	if o.Engine != nil {
+		a.commands = o.Engine.CommandSpecs(Platform)
+		for _, c := range a.commands {
+			a.specs[c.Name] = c
+		}
+	}
 	s.AddHandler(a.onReady)
 	s.AddHandler(a.onMessage)
 	s.AddHandler(a.onInteraction)
@@ -170,6 +219,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("discord: check the token: %w", err)
 	}
+	// The lanes finish what they took in before Run returns (and the
+	// database closes), once the gateway sends nothing more.
+	defer a.lanes.wait()
+	defer close(a.stopped)
 	if err := a.s.Open(); err != nil {
 		return fmt.Errorf("discord: connect to the gateway: %w", err)
 	}
@@ -210,284 +263,11 @@ func (a *Adapter) register(ctx context.Context) error {
 	if len(guilds) == 0 {
 		guilds = []string{""}
 	}
+	commands := slashCommands(a.commands)
 	for _, g := range guilds {
-		if _, err := a.api.ApplicationCommandBulkOverwrite(a.appID, g, slashCommands(), discordgo.WithContext(ctx)); err != nil {
+		if _, err := a.api.ApplicationCommandBulkOverwrite(a.appID, g, commands, discordgo.WithContext(ctx)); err != nil {
 			return fmt.Errorf("discord: register slash commands (guild %q): %w", g, err)
 		}
 	}
 	return nil
-}
-
-func personOf(u *discordgo.User) (bot.PersonID, string) {
-	name := u.GlobalName
-	if name == "" {
-		name = u.Username
-	}
-	return bot.NewPersonID(Platform, u.ID), name
-}
-
-// onMessage takes a DM. Guild messages are not subscribed to.
-func (a *Adapter) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
-	if m.Author == nil || m.Author.Bot || m.GuildID != "" {
-		return
-	}
-	id, name := personOf(m.Author)
-	// They wrote to us: their DMs work, and this is their DM channel.
-	if err := a.o.Store.SetAddress(id, bot.Address{DM: m.ChannelID}); err != nil {
-		a.o.Log.Error("discord: remember DM channel", "err", err)
-	}
-	ev := bot.Event{ID: "discord:m:" + m.ID, Person: id, Name: name, Text: m.Content, Place: bot.Place{Channel: m.ChannelID}}
-	replies, err := a.o.Engine.Handle(context.Background(), ev)
-	if err != nil {
-		a.o.Log.Error("discord: handle message", "err", err)
-	}
-	a.sendDirect(replies)
-}
-
-const ephemeral = discordgo.MessageFlagsEphemeral
-
-// onInteraction answers slash commands, buttons and modals: it defers at
-// once and lets the outbox send the answer as follow-ups.
-func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-	i := ic.Interaction
-	user := i.User
-	if i.Member != nil && i.Member.User != nil {
-		user = i.Member.User
-	}
-	if user == nil {
-		return
-	}
-	id, name := personOf(user)
-	ev := bot.Event{ID: "discord:i:" + i.ID, Person: id, Name: name,
-		Place: bot.Place{Group: i.GuildID, Channel: i.ChannelID, Reply: encodeReply(i.AppID, i.Token, time.Now())}}
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		data := i.ApplicationCommandData()
-		args := commandArgs(data)
-		switch {
-		case data.Name == "setup":
-			a.setup(i, data)
-			return
-		case (data.Name == "goal" || data.Name == "step") && args == "":
-			a.respond(i, modal(data.Name))
-			return
-		}
-		ev.Command, ev.Text = data.Name, args
-	case discordgo.InteractionMessageComponent:
-		ask, token, value, ok := parseCustomID(i.MessageComponentData().CustomID)
-		if !ok {
-			return
-		}
-		ev.Action, ev.Token, ev.Text = ask, token, value
-	case discordgo.InteractionModalSubmit:
-		data := i.ModalSubmitData()
-		kind, ok := strings.CutPrefix(data.CustomID, "ft-modal|")
-		if !ok {
-			return
-		}
-		ev.Command, ev.Text = kind, modalText(data)
-	default:
-		return
-	}
-	flags := discordgo.MessageFlags(0)
-	if i.GuildID != "" {
-		flags = ephemeral // private answers stay private in a channel
-	}
-	a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: flags}})
-	if i.GuildID != "" {
-		a.noticeClosedDMs(i, id)
-	}
-	replies, err := a.o.Engine.Handle(context.Background(), ev)
-	if err != nil {
-		a.o.Log.Error("discord: handle interaction", "err", err)
-		a.followup(i, "Sorry — something went wrong on my side. Nothing you said was lost; please try again.", flags)
-		return
-	}
-	if len(replies) == 0 {
-		// A redelivered interaction: already answered once.
-		a.o.Log.Debug("discord: duplicate interaction", "id", i.ID)
-	}
-	a.sendDirect(replies)
-}
-
-// sendDirect sends the replies that were not queued (the farewell after
-// forget), once, best effort: nothing of them may stay in the database.
-func (a *Adapter) sendDirect(replies []bot.Reply) {
-	for _, r := range replies {
-		if !r.Direct {
-			continue
-		}
-		if err := a.deliverDirect(r); err != nil {
-			a.o.Log.Warn("discord: direct reply not delivered", "err", err)
-		}
-	}
-}
-
-func (a *Adapter) respond(i *discordgo.Interaction, r *discordgo.InteractionResponse) {
-	if err := a.api.InteractionRespond(i, r); err != nil {
-		a.o.Log.Warn("discord: respond to interaction", "err", err)
-	}
-}
-
-func (a *Adapter) followup(i *discordgo.Interaction, text string, flags discordgo.MessageFlags) {
-	_, err := a.api.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: text, Flags: flags, AllowedMentions: noMentions()})
-	if err != nil {
-		a.o.Log.Warn("discord: follow up", "err", err)
-	}
-}
-
-// noticeClosedDMs tells someone whose DMs are closed, once, privately.
-func (a *Adapter) noticeClosedDMs(i *discordgo.Interaction, id bot.PersonID) {
-	addr, err := a.o.Store.Address(id)
-	if err != nil || addr.Closed.IsZero() || !addr.Told.IsZero() {
-		return
-	}
-	a.followup(i, closedDMsText, ephemeral)
-	addr.Told = time.Now()
-	if err := a.o.Store.SetAddress(id, addr); err != nil {
-		a.o.Log.Error("discord: remember notice", "err", err)
-	}
-}
-
-const closedDMsText = "I couldn't send you a direct message, so your reminders can't reach you. To fix it: right-click this server → Privacy Settings → allow direct messages from server members, then send me any DM."
-
-// setup changes the group's settings (Manage Server only): the channel
-// for public wins and the weekly digest, the coach role, and the digest's
-// day, time and zone. It changes only the options given, and nothing at
-// all when one of them is wrong.
-func (a *Adapter) setup(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
-	reply := func(text string) {
-		a.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Content: text, Flags: ephemeral, AllowedMentions: noMentions()}})
-	}
-	if i.GuildID == "" {
-		reply("Run /setup in your group's server, not in a DM.")
-		return
-	}
-	if i.Member == nil || i.Member.User == nil || i.Member.Permissions&discordgo.PermissionManageGuild == 0 {
-		reply("Only server admins (Manage Server permission) can run /setup.")
-		return
-	}
-	g, err := a.o.Store.GroupSettings(i.GuildID)
-	if err != nil {
-		a.o.Log.Error("discord: setup: read group", "err", err)
-		reply("Sorry — I couldn't read this group's settings. Nothing was changed; please try again.")
-		return
-	}
-	for _, o := range data.Options {
-		value := strings.TrimSpace(fmt.Sprint(o.Value))
-		switch o.Name {
-		case "channel":
-			g.Channel = value
-		case "coach_role":
-			g.CoachRole = value
-		case "digest_day":
-			d, ok := bot.ParseWeekday(value)
-			if !ok {
-				reply(fmt.Sprintf("“%s” is not a day of the week: choose one from the list, like Friday. Nothing was changed.", trimRunes(value, 40)))
-				return
-			}
-			g.DigestDay = strings.ToLower(d.String())
-		case "digest_time":
-			h, m, err := bot.ParseClock(value)
-			if err != nil {
-				reply(fmt.Sprintf("“%s” is not a time of day I can read: give the digest's time as 24-hour HH:MM, like 17:30. Nothing was changed.", trimRunes(value, 40)))
-				return
-			}
-			g.DigestTime = fmt.Sprintf("%02d:%02d", h, m)
-		case "zone":
-			if _, err := a.zones.Load(value); err != nil {
-				reply(fmt.Sprintf("I don't know the time zone “%s”: use an IANA name like Europe/Berlin or America/New_York. Nothing was changed.", trimRunes(value, 64)))
-				return
-			}
-			g.Zone = value
-		}
-	}
-	if g.Channel == "" {
-		g.Channel = i.ChannelID
-	}
-	g.At, g.By = time.Now(), i.Member.User.ID
-	if err := a.o.Store.SetGroupSettings(i.GuildID, g); err != nil {
-		a.o.Log.Error("discord: setup", "err", err)
-		reply("Sorry — I couldn't save that. Nothing was changed; please try again.")
-		return
-	}
-	reply(setupDone(g, a.o.Engine.DigestWhen(g)))
-}
-
-// setupDone says what the group's settings now are; when is when the
-// digest goes out (Engine.DigestWhen).
-func setupDone(g bot.GroupSettings, when string) string {
-	text := "Done: public wins and the weekly digest will be posted in <#" + g.Channel + ">."
-	if g.CoachRole != "" {
-		text += " Coaches have the <@&" + g.CoachRole + "> role."
-	}
-	text += " The weekly digest comes " + when + "."
-	if g.DigestDay == "" && g.DigestTime == "" && g.Zone == "" {
-		text += " /setup digest_day, digest_time and zone change it."
-	}
-	return text
-}
-
-// commandArgs flattens a slash command's options into the text the engine
-// reads ("win sent the email", "coach <id>", "rate 7").
-func commandArgs(data discordgo.ApplicationCommandInteractionData) string {
-	var parts []string
-	for _, o := range data.Options {
-		switch v := o.Value.(type) {
-		case string:
-			parts = append(parts, v)
-		case float64:
-			parts = append(parts, strconv.FormatFloat(v, 'f', -1, 64))
-		default:
-			parts = append(parts, fmt.Sprint(v))
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// modal is the form for writing a goal or a step.
-func modal(kind string) *discordgo.InteractionResponse {
-	label, title, placeholder := "Your goal", "Your goal", "What would you be doing differently?"
-	if kind == "step" {
-		label, title, placeholder = "The smallest next step", "Your next step", "Something that takes five minutes or less"
-	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
-		CustomID: "ft-modal|" + kind, Title: title,
-		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.TextInput{CustomID: kind, Label: label, Style: discordgo.TextInputParagraph, Placeholder: placeholder, Required: true, MaxLength: 1000},
-		}}},
-	}}
-}
-
-// modalText reads the text inputs of a submitted modal.
-func modalText(data discordgo.ModalSubmitInteractionData) string {
-	var parts []string
-	for _, row := range data.Components {
-		if r, ok := row.(*discordgo.ActionsRow); ok {
-			for _, c := range r.Components {
-				if t, ok := c.(*discordgo.TextInput); ok {
-					parts = append(parts, t.Value)
-				}
-			}
-		}
-	}
-	return strings.Join(parts, "\n")
-}
-
-// encodeReply packs what a follow-up needs; interaction tokens last 15
-// minutes.
-func encodeReply(appID, token string, at time.Time) string {
-	b, _ := json.Marshal([]string{appID, token, strconv.FormatInt(at.Unix(), 10)})
-	return string(b)
-}
-
-func decodeReply(s string) (appID, token string, at time.Time, ok bool) {
-	var parts []string
-	if json.Unmarshal([]byte(s), &parts) != nil || len(parts) != 3 {
-		return "", "", time.Time{}, false
-	}
-	sec, err := strconv.ParseInt(parts[2], 10, 64)
-	return parts[0], parts[1], time.Unix(sec, 0), err == nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,50 +12,60 @@ import (
 	"followthrough/adapters/discord"
 	"followthrough/adapters/discord/discordtest"
 	"followthrough/bot"
-	"followthrough/prompts"
-	"followthrough/store"
+	"followthrough/bot/bottest"
 )
 
 const token = "test-token"
 
+// bg is the context of the tests' own calls.
+var bg = context.Background()
+
+// rig is the real adapter (the real discordgo client) against a fake
+// Discord on 127.0.0.1, with the shared test kit's engine, store and
+// words. The engine's clock is simulated, starting now; the adapter
+// keeps the real one: it paces and ages what it sends by the time that
+// passes for Discord.
 type rig struct {
-	fake   *discordtest.Fake
-	db     *store.DB
-	engine *bot.Engine
-	clock  *bot.SimClock
-	done   chan error
+	*bottest.Kit
+	fake *discordtest.Fake
+	done chan error
 }
 
-// start runs the real adapter (real discordgo client) against a fake
-// Discord on 127.0.0.1, with a real bbolt store.
-func start(t *testing.T, reconnect bool) *rig {
+// kit is the shared test kit for the adapter's tests, starting now,
+// with queued calling wake.
+func kit(t *testing.T, wake chan struct{}) *bottest.Kit {
 	t.Helper()
-	fake := discordtest.New(t, token)
-	db, err := store.Open(filepath.Join(t.TempDir(), "d.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	words, _ := prompts.New("")
-	queued := make(chan struct{}, 1)
-	clock := bot.NewSimClock(time.Now())
-	engine, err := bot.New(bot.Config{Store: db, Words: words, Clock: clock, DefaultZone: "Europe/Berlin",
-		Queued: func() {
+	return bottest.New(t, bottest.Options{Start: time.Now(), NoSync: true, Configure: func(c *bot.Config) {
+		c.Queued = func() {
 			select {
-			case queued <- struct{}{}:
+			case wake <- struct{}{}:
 			default:
 			}
-		}})
-	if err != nil {
-		t.Fatal(err)
+		}
+	}})
+}
+
+// start runs the adapter against a new fake and waits until it has
+// connected and registered its commands.
+func start(t *testing.T, reconnect bool, tweak ...func(*discord.Options)) *rig {
+	t.Helper()
+	fake := discordtest.New(t, token)
+	queued := make(chan struct{}, 1)
+	k := kit(t, queued)
+	o := discord.Options{Token: token, APIURL: fake.URL, Engine: k.Engine, Store: k.DB, Queued: queued,
+		Reconnect: reconnect, Rate: 1000, Backoff: 20 * time.Millisecond}
+	for _, f := range tweak {
+		f(&o)
 	}
-	a, err := discord.New(discord.Options{Token: token, APIURL: fake.URL, Engine: engine, Store: db, Queued: queued,
-		Reconnect: reconnect, Rate: 1000, Backoff: 20 * time.Millisecond})
+	a, err := discord.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &rig{fake: fake, db: db, engine: engine, clock: clock, done: make(chan error, 1)}
+	r := &rig{Kit: k, fake: fake, done: make(chan error, 1)}
 	go func() { r.done <- a.Run(ctx) }()
+	// Registered after the kit's: runs first, so the adapter stops
+	// before the database closes.
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -64,10 +73,17 @@ func start(t *testing.T, reconnect bool) *rig {
 		case <-time.After(10 * time.Second):
 			t.Error("adapter did not stop")
 		}
-		db.Close()
 	})
 	fake.WaitConnected(t, 10*time.Second)
-	fake.WaitFor(t, 5*time.Second, "command registration", func(reqs []discordtest.Request) bool {
+	registered(t, fake)
+	return r
+}
+
+// registered waits for the slash commands to be registered and returns
+// them as sent.
+func registered(t *testing.T, fake *discordtest.Fake) []map[string]any {
+	t.Helper()
+	reqs := fake.WaitFor(t, 5*time.Second, "command registration", func(reqs []discordtest.Request) bool {
 		for _, r := range reqs {
 			if r.Method == "PUT" && strings.HasSuffix(r.Path, "/commands") {
 				return true
@@ -75,7 +91,15 @@ func start(t *testing.T, reconnect bool) *rig {
 		}
 		return false
 	})
-	return r
+	var cmds []map[string]any
+	for _, q := range reqs {
+		if q.Method == "PUT" && strings.HasSuffix(q.Path, "/commands") {
+			if err := json.Unmarshal([]byte(q.Body["_raw"].(string)), &cmds); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return cmds
 }
 
 // sentTo returns the contents posted to a channel (or follow-ups, "webhook").
@@ -114,9 +138,8 @@ func onboard(t *testing.T, r *rig, user string) {
 
 func TestBadTokenIsAClearErrorNotALoop(t *testing.T) {
 	fake := discordtest.New(t, token)
-	db, _ := store.Open(filepath.Join(t.TempDir(), "d.db"), store.Options{})
-	defer db.Close()
-	a, err := discord.New(discord.Options{Token: "wrong", APIURL: fake.URL, Store: db})
+	k := kit(t, make(chan struct{}, 1))
+	a, err := discord.New(discord.Options{Token: "wrong", APIURL: fake.URL, Engine: k.Engine, Store: k.DB})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,26 +166,78 @@ func TestLeastIntentsAndSlashCommands(t *testing.T) {
 	if got := r.fake.Intents(); len(got) != 1 || got[0] != 1<<12 {
 		t.Errorf("intents = %v; want only DIRECT_MESSAGES (4096), no privileged MESSAGE_CONTENT", got)
 	}
-	var cmds []map[string]any
 	for _, q := range r.fake.Requests() {
-		if q.Method == "PUT" {
-			if q.Path != "/api/v9/applications/1000/commands" {
-				t.Errorf("registered at %s", q.Path)
-			}
-			json.Unmarshal([]byte(q.Body["_raw"].(string)), &cmds)
+		if q.Method == "PUT" && q.Path != "/api/v9/applications/1000/commands" {
+			t.Errorf("registered at %s", q.Path)
 		}
 	}
-	names := map[string]bool{}
+	cmds := registered(t, r.fake)
 	for _, c := range cmds {
 		name, desc := c["name"].(string), c["description"].(string)
-		names[name] = true
 		if len(name) > 32 || desc == "" || len([]rune(desc)) > 100 || strings.ToLower(name) != name {
 			t.Errorf("command %q / %q breaks Discord's limits", name, desc)
 		}
 	}
-	for _, want := range []string{"help", "goal", "checkin", "win", "progress", "remind", "pause", "resume", "stop", "share", "coach", "setup", "export", "forget"} {
-		if !names[want] {
-			t.Errorf("slash command %s not registered", want)
+	checkCommandsAreTheEngines(t, r.Engine.CommandSpecs(discord.Platform), cmds)
+}
+
+// checkCommandsAreTheEngines checks that the slash commands registered
+// are the engine's command table, in its words: every command, in
+// order, each option with its Discord type, whether it is required, its
+// choices and its limits.
+func checkCommandsAreTheEngines(t *testing.T, specs []bot.CommandSpec, cmds []map[string]any) {
+	t.Helper()
+	types := map[bot.ArgKind]float64{bot.TextArg: 3, bot.NumberArg: 4, bot.UserArg: 6, bot.ChannelArg: 7, bot.RoleArg: 8}
+	if len(cmds) != len(specs) {
+		t.Fatalf("%d slash commands registered; the engine has %d", len(cmds), len(specs))
+	}
+	for i, spec := range specs {
+		c := cmds[i]
+		if c["name"] != spec.Name || c["description"] != spec.Description {
+			t.Errorf("command %d = %v %q; want %s %q", i, c["name"], c["description"], spec.Name, spec.Description)
+			continue
+		}
+		options, _ := c["options"].([]any)
+		if len(options) != len(spec.Options) {
+			t.Errorf("/%s has %d options; want %d", spec.Name, len(options), len(spec.Options))
+			continue
+		}
+		byName := map[string]map[string]any{}
+		optional := false
+		for _, o := range options {
+			om := o.(map[string]any)
+			byName[om["name"].(string)] = om
+			required, _ := om["required"].(bool)
+			if required && optional {
+				t.Errorf("/%s: required option %v after an optional one", spec.Name, om["name"])
+			}
+			optional = optional || !required
+		}
+		for _, want := range spec.Options {
+			o := byName[want.Name]
+			if o == nil {
+				t.Errorf("/%s lacks option %s", spec.Name, want.Name)
+				continue
+			}
+			required, _ := o["required"].(bool)
+			if o["type"] != types[want.Kind] || o["description"] != want.Description || required != want.Required {
+				t.Errorf("/%s %s = %v; want type %v, %q, required %v", spec.Name, want.Name, o, types[want.Kind], want.Description, want.Required)
+			}
+			choices, _ := o["choices"].([]any)
+			if len(choices) != len(want.Choices) {
+				t.Errorf("/%s %s has %d choices; want %d", spec.Name, want.Name, len(choices), len(want.Choices))
+			}
+			for k, ch := range choices {
+				if k < len(want.Choices) && (ch.(map[string]any)["name"] != want.Choices[k].Label || ch.(map[string]any)["value"] != want.Choices[k].Value) {
+					t.Errorf("/%s %s choice %d = %v; want %+v", spec.Name, want.Name, k, ch, want.Choices[k])
+				}
+			}
+			if want.Kind == bot.NumberArg && want.Max > 0 && (o["min_value"] != float64(want.Min) || o["max_value"] != float64(want.Max)) {
+				t.Errorf("/%s %s = %v; want %d to %d", spec.Name, want.Name, o, want.Min, want.Max)
+			}
+			if want.MaxLength > 0 && o["max_length"] != float64(want.MaxLength) {
+				t.Errorf("/%s %s max_length = %v; want %d", spec.Name, want.Name, o["max_length"], want.MaxLength)
+			}
 		}
 	}
 }
@@ -189,8 +264,12 @@ func TestDMConversationToAGoal(t *testing.T) {
 			t.Fatalf("message without empty allowed_mentions: %v", m.Body)
 		}
 	}
-	if p, ok, _ := r.db.Person(bot.NewPersonID("discord", "222")); !ok || !p.Onboarded || p.Goal == "" {
+	p, ok, _ := r.DB.Person(bg, bot.NewPersonID("discord", "222"))
+	if !ok || !p.Plan.Onboarded || p.Plan.Goal == "" {
 		t.Fatalf("person not stored as onboarded: %+v", p)
+	}
+	if p.Identity.Handle != "222" {
+		t.Errorf("the Discord username did not reach the engine: handle %q", p.Identity.Handle)
 	}
 }
 
@@ -224,7 +303,7 @@ func TestButtonsCheckInAndStaleButton(t *testing.T) {
 		}
 		return false
 	})
-	ci, _ := r.db.CheckIns(bot.NewPersonID("discord", "333"), time.Time{})
+	ci, _ := r.DB.CheckIns(bg, bot.NewPersonID("discord", "333"), time.Time{})
 	if len(ci) != 1 || ci[0].Outcome != bot.Done {
 		t.Fatalf("check-ins = %+v", ci)
 	}
@@ -237,39 +316,9 @@ func TestButtonsCheckInAndStaleButton(t *testing.T) {
 		}
 		return false
 	})
-	if ci, _ := r.db.CheckIns(bot.NewPersonID("discord", "333"), time.Time{}); len(ci) != 1 {
+	if ci, _ := r.DB.CheckIns(bg, bot.NewPersonID("discord", "333"), time.Time{}); len(ci) != 1 {
 		t.Errorf("the stale button recorded another check-in: %d", len(ci))
 	}
-}
-
-func TestSetupNeedsManageServer(t *testing.T) {
-	r := start(t, false)
-	ch := map[string]any{"name": "channel", "type": 7, "value": "777"}
-	r.fake.SlashCommandWithPermissions("s1", "g1", "444", "bo", "setup", 0, ch)
-	reqs := r.fake.WaitFor(t, 5*time.Second, "setup refusal", func(reqs []discordtest.Request) bool {
-		for _, q := range reqs {
-			if strings.HasSuffix(q.Path, "/tok-s1/callback") {
-				return true
-			}
-		}
-		return false
-	})
-	for _, q := range reqs {
-		if strings.HasSuffix(q.Path, "/tok-s1/callback") {
-			data := q.Body["data"].(map[string]any)
-			if !strings.Contains(data["content"].(string), "Only server admins") || data["flags"].(float64) != 64 {
-				t.Errorf("refusal = %v", data)
-			}
-		}
-	}
-	if g, _ := r.db.GroupSettings(discordtest.Snowflake("g1")); g.Channel != "" {
-		t.Fatal("setup by a non-admin changed the group")
-	}
-	r.fake.SlashCommandWithPermissions("s2", "g1", "445", "admin", "setup", 1<<5, ch)
-	r.fake.WaitFor(t, 5*time.Second, "setup", func(reqs []discordtest.Request) bool {
-		g, _ := r.db.GroupSettings(discordtest.Snowflake("g1"))
-		return g.Channel == "777"
-	})
 }
 
 // TestPublicWinsReachTheChannelWithoutPings: a public person's win is
@@ -277,7 +326,7 @@ func TestSetupNeedsManageServer(t *testing.T) {
 // person's win is not posted at all.
 func TestPublicWinsReachTheChannelWithoutPings(t *testing.T) {
 	r := start(t, false)
-	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
+	r.DB.SetGroupSettings(bg, discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	for _, u := range []string{"501", "502"} {
 		onboard(t, r, u)
 	}
@@ -364,7 +413,7 @@ func TestResumeRedeliveryHandledOnce(t *testing.T) {
 // and later reminders are not attempted.
 func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 	r := start(t, false)
-	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
+	r.DB.SetGroupSettings(bg, discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	r.fake.SlashCommand("c1", "g1", "801", "dee", "help") // joins the group, no DM yet
 	r.fake.WaitFor(t, 5*time.Second, "help", func(reqs []discordtest.Request) bool { return len(sentTo(reqs, "webhook")) >= 1 })
 	id := bot.NewPersonID("discord", "801")
@@ -375,7 +424,7 @@ func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 		return nil
 	})
 	for i, line := range []string{"hi", "skip", "Write 300 words every weekday", "skip", "open the draft", "9", "my coffee", "9:00", "daily"} {
-		if _, err := r.engine.Handle(context.Background(), bot.Event{ID: fmt.Sprint("x", i), Person: id, Text: line}); err != nil {
+		if _, err := r.Engine.Handle(context.Background(), bot.Event{ID: fmt.Sprint("x", i), Person: id, Text: line}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -383,16 +432,16 @@ func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 		return len(sentTo(reqs, "777")) == 1
 	})
 	// Reminders on the next days: given up at once, no DM attempted.
-	p, _, _ := r.db.Person(id)
+	p, _, _ := r.DB.Person(bg, id)
 	for day := 0; day < 3; day++ {
-		r.clock.Set(p.NextReminder.Add(time.Duration(day)*24*time.Hour + time.Minute))
-		if _, err := r.engine.FireDue(context.Background()); err != nil {
+		r.Clock.Set(p.Schedule.Next.Add(time.Duration(day)*24*time.Hour + time.Minute))
+		if _, err := r.Engine.FireDue(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// The outbox is sent in order: once this public post arrives, the
 	// reminders queued before it were dealt with.
-	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
+	r.DB.SetGroupSettings(bg, discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	r.fake.SlashCommand("c9", "g1", "801", "dee", "share", map[string]any{"name": "who", "type": 3, "value": "public"})
 	r.fake.SlashCommand("c10", "g1", "801", "dee", "win", map[string]any{"name": "what", "type": 3, "value": "asked for help"})
 	reqs = r.fake.WaitFor(t, 10*time.Second, "the public win after the reminders", func(reqs []discordtest.Request) bool {
@@ -411,7 +460,7 @@ func TestClosedDMsAreRecordedNotRetried(t *testing.T) {
 	if am := notice.Body["allowed_mentions"].(map[string]any); fmt.Sprint(am["users"]) != "[801]" {
 		t.Errorf("notice may mention more than the person: %v", am)
 	}
-	failed, _ := r.db.Undelivered("discord")
+	failed, _ := r.DB.Undelivered(bg, "discord")
 	if len(failed) < 10 || !strings.Contains(failed[0].Reason, "DMs closed") || !strings.Contains(failed[len(failed)-1].Reason, "not retried") {
 		t.Errorf("undeliverable record = %+v", failed)
 	}
@@ -429,15 +478,23 @@ func TestGoalModal(t *testing.T) {
 		}
 		return false
 	})
+	var form, input string
 	for _, q := range reqs {
-		if strings.HasSuffix(q.Path, "/tok-g1/callback") && q.Body["type"].(float64) != 9 {
+		if !strings.HasSuffix(q.Path, "/tok-g1/callback") {
+			continue
+		}
+		if q.Body["type"].(float64) != 9 {
 			t.Fatalf("goal without text did not open a modal: %v", q.Body)
 		}
+		data := q.Body["data"].(map[string]any)
+		form = data["custom_id"].(string)
+		row := data["components"].([]any)[0].(map[string]any)
+		input = row["components"].([]any)[0].(map[string]any)["custom_id"].(string)
 	}
-	r.fake.ModalSubmit("g2", "", "901", "eve", "ft-modal|goal", "goal", "Run a 5k by June")
+	r.fake.ModalSubmit("g2", "", "901", "eve", form, input, "Run a 5k by June")
 	r.fake.WaitFor(t, 5*time.Second, "the goal set", func(reqs []discordtest.Request) bool {
-		p, _, _ := r.db.Person(bot.NewPersonID("discord", "901"))
-		return p != nil && p.Goal == "Run a 5k by June"
+		p, _, _ := r.DB.Person(bg, bot.NewPersonID("discord", "901"))
+		return p != nil && p.Plan.Goal == "Run a 5k by June"
 	})
 }
 
@@ -463,3 +520,35 @@ func TestServerErrorsAreRetried(t *testing.T) {
 }
 
 func mustGroup(channel string) bot.GroupSettings { return bot.GroupSettings{Channel: channel} }
+
+// TestAnAnswerTooLateForItsInteractionGoesToTheDM: the adapter ages
+// interactions by its own clock (Options.Now). An answer that could not
+// go out as a follow-up before the interaction's token ran out (Discord
+// allows 15 minutes) goes to the person's DM instead.
+func TestAnAnswerTooLateForItsInteractionGoesToTheDM(t *testing.T) {
+	var offset atomic.Int64
+	r := start(t, false, func(o *discord.Options) {
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	var failed atomic.Bool
+	r.fake.SetFail(func(method, path string, _ map[string]any) *discordtest.Failure {
+		if strings.HasPrefix(path, "/api/v9/webhooks/") && !failed.Swap(true) {
+			offset.Store(int64(20 * time.Minute)) // the follow-up failed, and time went on
+			return &discordtest.Failure{Status: 500, Body: `{"message":"Internal Server Error","code":0}`}
+		}
+		return nil
+	})
+	r.fake.SlashCommand("late1", "g1", "1701", "gil", "help")
+	reqs := r.fake.WaitFor(t, 10*time.Second, "the answer in the DM", func(reqs []discordtest.Request) bool {
+		return len(sentTo(reqs, discordtest.DMChannel("1701"))) == 1
+	})
+	if !failed.Load() {
+		t.Fatal("no follow-up was tried")
+	}
+	if n := len(followups(reqs, "late1")); n != 0 {
+		t.Errorf("%d follow-ups made after the token ran out", n)
+	}
+	if text := content(sentTo(reqs, discordtest.DMChannel("1701"))[0]); !strings.Contains(text, "what I can do") {
+		t.Errorf("the DM says %q; want the help", text)
+	}
+}

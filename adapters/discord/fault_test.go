@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +13,7 @@ import (
 	"followthrough/adapters/discord/discordtest"
 	"followthrough/adapters/internal/outbox/outboxtest"
 	"followthrough/bot"
-	"followthrough/store"
+	"followthrough/bot/bottest"
 )
 
 // What "exactly once" means here. The fake counts a message as made
@@ -32,8 +31,8 @@ import (
 // fake Discord, with a real bbolt store, a short HTTP timeout and short
 // back-offs. The subtests share it: discordgo's Close takes a second.
 type faultRig struct {
+	*bottest.Kit
 	fake   *discordtest.Fake
-	db     *store.DB
 	store  *outboxtest.Watched
 	queued chan struct{}
 }
@@ -43,12 +42,10 @@ const clientTimeout = 250 * time.Millisecond
 func startFaults(t *testing.T) *faultRig {
 	t.Helper()
 	fake := discordtest.New(t, token)
-	db, err := store.Open(filepath.Join(t.TempDir(), "d.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &faultRig{fake: fake, db: db, store: outboxtest.Watch(db), queued: make(chan struct{}, 1)}
-	a, err := discord.New(discord.Options{Token: token, APIURL: fake.URL, Store: r.store, Queued: r.queued, Reconnect: true,
+	queued := make(chan struct{}, 1)
+	k := kit(t, queued)
+	r := &faultRig{Kit: k, fake: fake, store: outboxtest.Watch(k.DB), queued: queued}
+	a, err := discord.New(discord.Options{Token: token, APIURL: fake.URL, Engine: k.Engine, Store: r.store, Queued: r.queued, Reconnect: true,
 		Rate: 2000, HTTPTimeout: clientTimeout, Backoff: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -66,17 +63,9 @@ func startFaults(t *testing.T) *faultRig {
 		case <-time.After(10 * time.Second):
 			t.Error("adapter did not stop")
 		}
-		db.Close()
 	})
 	fake.WaitConnected(t, 10*time.Second)
-	fake.WaitFor(t, 5*time.Second, "command registration", func(reqs []discordtest.Request) bool {
-		for _, q := range reqs {
-			if q.Method == "PUT" && strings.HasSuffix(q.Path, "/commands") {
-				return true
-			}
-		}
-		return false
-	})
+	registered(t, fake)
 	return r
 }
 
@@ -112,13 +101,13 @@ func (r *faultRig) burst(t *testing.T, name string, convs []conversation, group 
 			rep := bot.Reply{Key: fmt.Sprintf("%s/%d/%d", name, c, i), Text: text, At: time.Now(), Visibility: bot.Private,
 				To: bot.NewPersonID(discord.Platform, conv.user)}
 			if conv.user == "" {
-				rep.To, rep.Visibility, rep.Place = sender, bot.Group, bot.Place{Group: group}
+				rep.To, rep.Visibility, rep.Place = sender, bot.Public, bot.Place{Group: group}
 			}
 			replies = append(replies, rep)
 			out = append(out, queuedReply{c, id, text})
 		}
 	}
-	if err := r.db.Commit(bot.Change{Person: &bot.Person{ID: sender, LastSeen: time.Now()}, Replies: replies}); err != nil {
+	if err := r.DB.Commit(bg, bot.Change{Person: &bot.Person{ID: sender, Identity: bot.Identity{LastSeen: time.Now()}}, Replies: replies}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -159,7 +148,7 @@ func checkOnce(t *testing.T, r *faultRig, name string, convs []conversation, que
 			got[ch] = append(ids, id)
 		}
 	}
-	undelivered, err := r.db.Undelivered(discord.Platform)
+	undelivered, err := r.DB.Undelivered(bg, discord.Platform)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +187,7 @@ func checkOnce(t *testing.T, r *faultRig, name string, convs []conversation, que
 			t.Errorf("channel %s got, in order:\n  %s\nwant:\n  %s", ch, strings.Join(got[ch], " "), strings.Join(w, " "))
 		}
 	}
-	if left, _ := r.db.Pending(discord.Platform, 1); len(left) != 0 {
+	if left, _ := r.DB.Pending(bg, discord.Platform, 1); len(left) != 0 {
 		t.Errorf("the outbox is not empty: %s", replyID(left[0].Reply.Text))
 	}
 }
@@ -381,7 +370,7 @@ func TestFaultsLoseAndRepeatNothing(t *testing.T) {
 			group := "g-" + c.name
 			if c.group {
 				convs = append(convs, conversation{"", "8888"})
-				if err := r.db.SetGroupSettings(group, bot.GroupSettings{Channel: "8888"}); err != nil {
+				if err := r.DB.SetGroupSettings(bg, group, bot.GroupSettings{Channel: "8888"}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -37,9 +37,9 @@ func startOnMonday(t *testing.T) (*rig, time.Time) {
 	for monday.Weekday() != time.Monday {
 		monday = monday.AddDate(0, 0, 1)
 	}
-	r.clock.Set(monday)
-	if !r.clock.Now().Equal(monday) {
-		t.Fatalf("clock at %v; want %v", r.clock.Now(), monday)
+	r.Clock.Set(monday)
+	if !r.Clock.Now().Equal(monday) {
+		t.Fatalf("clock at %v; want %v", r.Clock.Now(), monday)
 	}
 	return r, monday
 }
@@ -209,14 +209,14 @@ func (r *rig) button(t *testing.T, msg discordtest.Request, id, guild, user, nam
 
 func (r *rig) fire(t *testing.T) {
 	t.Helper()
-	if _, err := r.engine.FireDue(context.Background()); err != nil {
+	if _, err := r.Engine.FireDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func (r *rig) lastWeekly(t *testing.T, group string) time.Time {
 	t.Helper()
-	at, err := r.db.LastWeekly(group)
+	at, err := r.DB.LastWeekly(bg, group)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func (r *rig) lastWeekly(t *testing.T, group string) time.Time {
 func TestWeeklyDigestAndCoachReportOnDiscord(t *testing.T) {
 	r, monday := startOnMonday(t)
 	g1 := discordtest.Snowflake("g1")
-	if err := r.db.SetGroupSettings(g1, mustGroup("777")); err != nil {
+	if err := r.DB.SetGroupSettings(bg, g1, mustGroup("777")); err != nil {
 		t.Fatal(err)
 	}
 	onboard(t, r, "1401") // ana: public
@@ -244,8 +244,8 @@ func TestWeeklyDigestAndCoachReportOnDiscord(t *testing.T) {
 	ask := r.slash(t, "w4", "g1", "1402", "bo", "coach", "cora", map[string]any{"name": "coach", "type": 6, "value": "1403"})
 	r.button(t, ask[len(ask)-1], "w5", "g1", "1402", "bo", "yes")
 	r.answered(t, "w5", "can now see your summary")
-	if p, _, _ := r.db.Person(bot.NewPersonID("discord", "1402")); p == nil || p.Coach != bot.NewPersonID("discord", "1403") || p.Group != g1 {
-		t.Fatalf("bo's coach and group: %+v", p)
+	if p, _, _ := r.DB.Person(bg, bot.NewPersonID("discord", "1402")); p == nil || p.Membership(g1) == nil || p.Membership(g1).Coach != bot.NewPersonID("discord", "1403") {
+		t.Fatalf("bo's coach in the group: %+v", p)
 	}
 	// The public win was posted at once; the digest comes on Sunday.
 	before := len(sentTo(r.fake.Requests(), "777"))
@@ -254,12 +254,12 @@ func TestWeeklyDigestAndCoachReportOnDiscord(t *testing.T) {
 	}
 
 	sunday := time.Date(monday.Year(), monday.Month(), monday.Day()+6, 18, 0, 0, 0, monday.Location())
-	r.clock.Set(sunday.Add(-time.Minute))
+	r.Clock.Set(sunday.Add(-time.Minute))
 	r.fire(t)
 	if at := r.lastWeekly(t, g1); !at.IsZero() {
 		t.Fatalf("a round was made at %v, before its time %v", at, sunday)
 	}
-	r.clock.Set(sunday)
+	r.Clock.Set(sunday)
 	r.fire(t)
 	coachDM := discordtest.DMChannel("1403")
 	reqs := r.fake.WaitFor(t, 10*time.Second, "the digest and the coach report", func(reqs []discordtest.Request) bool {

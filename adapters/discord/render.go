@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"followthrough/adapters/internal/render"
 	"followthrough/bot"
 )
 
@@ -44,30 +45,22 @@ func split(text string, max int) []string {
 	return out
 }
 
-// customID is what a button carries back: the question it answers, the
-// question's token and the value. Discord allows 100 characters.
-func customID(ask, token, value string) string {
-	id := "ft|" + ask + "|" + token + "|" + value
-	if len(id) > 100 {
-		id = id[:100]
-	}
-	return id
-}
+// maxLabel is the most a button's label may have.
+const maxLabel = 80
 
-// parseCustomID reads a button's custom id.
-func parseCustomID(id string) (ask, token, value string, ok bool) {
-	parts := strings.SplitN(id, "|", 4)
-	if len(parts) != 4 || parts[0] != "ft" {
-		return "", "", "", false
-	}
-	return parts[1], parts[2], parts[3], true
-}
-
-// buttons renders choices as rows of at most five buttons.
+// buttons renders choices as rows of at most five buttons. Each carries
+// back the question it answers, the question's token and the value
+// (render.ChoiceID); a choice whose id would not fit Discord's 100
+// characters is left out rather than made to answer something else:
+// the question's text still asks it.
 func buttons(r bot.Reply) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
 	var row discordgo.ActionsRow
 	for _, c := range r.Choices {
+		id, err := render.ChoiceID(render.DiscordID, r.Ask, r.Token, c.Value)
+		if err != nil {
+			continue
+		}
 		if len(row.Components) == 5 {
 			rows = append(rows, row)
 			row = discordgo.ActionsRow{}
@@ -77,7 +70,7 @@ func buttons(r bot.Reply) []discordgo.MessageComponent {
 			style = discordgo.SuccessButton
 		}
 		row.Components = append(row.Components, discordgo.Button{
-			Label: trimRunes(c.Label, 80), Style: style, CustomID: customID(r.Ask, r.Token, c.Value),
+			Label: render.Trim(c.Label, maxLabel), Style: style, CustomID: id,
 		})
 	}
 	if len(row.Components) > 0 {
@@ -87,13 +80,6 @@ func buttons(r bot.Reply) []discordgo.MessageComponent {
 		rows = rows[:5]
 	}
 	return rows
-}
-
-func trimRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
 }
 
 // messages renders a reply as one or more messages: the text split at

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bwmarrin/discordgo"
+
+	"followthrough/adapters/internal/render"
 	"followthrough/bot"
 )
 
@@ -48,11 +51,33 @@ func TestMessagesCarryButtonsOnTheLastPart(t *testing.T) {
 			t.Fatal("a part without an explicitly empty allowed_mentions")
 		}
 	}
-	ask, token, value, ok := parseCustomID(customID("scale", "scale-1", "10"))
-	if !ok || ask != "scale" || token != "scale-1" || value != "10" {
+	rows := msgs[2].Components
+	first := rows[0].(discordgo.ActionsRow).Components[0].(discordgo.Button)
+	ask, token, value, ok := render.ParseChoiceID(first.CustomID)
+	if !ok || ask != "scale" || token != "scale-1" || value != "1" {
 		t.Errorf("custom id round trip: %q %q %q %v", ask, token, value, ok)
 	}
-	if _, _, _, ok := parseCustomID("someone-else|x"); ok {
-		t.Error("a foreign custom id was accepted")
+}
+
+// TestAChoiceThatCannotBeCarriedBackIsLeftOut: a value too long for
+// Discord's 100-character custom_id gets no button (a cut one would
+// answer something else); the others keep theirs.
+func TestAChoiceThatCannotBeCarriedBackIsLeftOut(t *testing.T) {
+	r := bot.Reply{Text: "Which?", Ask: "pick", Token: "pick-1", Choices: []bot.Choice{
+		{Label: "Short", Value: "short"}, {Label: "Long", Value: strings.Repeat("v", 100)}, {Label: strings.Repeat("🎉", 90), Value: "party"}}}
+	rows := buttons(r)
+	if len(rows) != 1 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	var labels []string
+	for _, c := range rows[0].(discordgo.ActionsRow).Components {
+		b := c.(discordgo.Button)
+		if n := utf8.RuneCountInString(b.CustomID); n > 100 {
+			t.Errorf("custom_id of %d characters", n)
+		}
+		labels = append(labels, b.Label)
+	}
+	if len(labels) != 2 || labels[0] != "Short" || utf8.RuneCountInString(labels[1]) != 80 || !strings.HasSuffix(labels[1], "…") {
+		t.Errorf("buttons = %q; want Short and the party label cut to 80 characters", labels)
 	}
 }

@@ -33,7 +33,7 @@ func (a *Adapter) sendLoop(ctx context.Context) {
 	l := &outbox.Loop{
 		Platform: Platform, Store: a.o.Store, Deliver: a.deliver,
 		Rate: a.o.Rate, PerKey: a.o.PerChannel, Grace: a.o.Grace, Backoff: a.o.Backoff,
-		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log,
+		Queued: a.o.Queued, Metrics: a.o.Metrics, Log: a.o.Log, Now: a.o.Now,
 	}
 	l.Run(ctx)
 }
@@ -45,8 +45,8 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 	r := env.Reply
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
 	switch {
-	case r.Visibility == bot.Group:
-		g, err := a.o.Store.GroupSettings(r.Place.Group)
+	case r.Visibility == bot.Public:
+		g, err := a.o.Store.GroupSettings(ctx, r.Place.Group)
 		if err != nil {
 			return err
 		}
@@ -54,21 +54,15 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 			return permanent{Kind: "no_channel", Reason: "group has no channel: a server admin runs /setup"}
 		}
 		return a.sendAll(ctx, g.Channel, r, env.Seq, opts)
-	case r.Place.Reply != "":
-		appID, token, at, ok := decodeReply(r.Place.Reply)
-		if ok && time.Since(at) < followupWindow {
-			flags := discordgo.MessageFlags(0)
-			if r.Place.Group != "" {
-				flags = ephemeral
-			}
+	case r.Place.Interaction != "":
+		appID, token, at, ok := decodeInteraction(r.Place.Interaction)
+		if ok && a.o.Now().Sub(at) < followupWindow {
 			done := outbox.PartsSent(ctx)
 			for i, m := range messages(r) {
 				if i < done {
 					continue
 				}
-				_, err := a.api.FollowupMessageCreate(&discordgo.Interaction{AppID: appID, Token: token}, true,
-					&discordgo.WebhookParams{Content: m.Content, Components: m.Components, Files: m.Files, AllowedMentions: noMentions(), Flags: flags}, opts...)
-				if err != nil {
+				if err := a.followupPart(appID, token, m, flagsFor(r), opts); err != nil {
 					return classify(err)
 				}
 				outbox.PartSent(ctx)
@@ -79,10 +73,26 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 	return a.dm(ctx, env, opts)
 }
 
+// flagsFor is how an answer to an interaction goes: ephemeral in a
+// guild (only the person sees it), as it is in a DM.
+func flagsFor(r bot.Reply) discordgo.MessageFlags {
+	if r.Place.Group != "" {
+		return ephemeral
+	}
+	return 0
+}
+
+// followupPart posts one message as a follow-up to an interaction.
+func (a *Adapter) followupPart(appID, token string, m *discordgo.MessageSend, flags discordgo.MessageFlags, opts []discordgo.RequestOption) error {
+	_, err := a.api.FollowupMessageCreate(&discordgo.Interaction{AppID: appID, Token: token}, true,
+		&discordgo.WebhookParams{Content: m.Content, Components: m.Components, Files: m.Files, AllowedMentions: noMentions(), Flags: flags}, opts...)
+	return err
+}
+
 // dm sends a reply to the person's DM channel, opening it once.
 func (a *Adapter) dm(ctx context.Context, env bot.Envelope, opts []discordgo.RequestOption) error {
 	id := env.Reply.To
-	addr, err := a.o.Store.Address(id)
+	addr, err := a.o.Store.Address(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -90,56 +100,47 @@ func (a *Adapter) dm(ctx context.Context, env bot.Envelope, opts []discordgo.Req
 		return permanent{Kind: "dms_closed", Reason: "DMs closed: not retried until the person writes again"}
 	}
 	if addr.DM == "" {
-		userID := strings.TrimPrefix(string(id), Platform+":")
-		ch, err := a.api.UserChannelCreate(userID, opts...)
+		ch, err := a.api.UserChannelCreate(id.User(), opts...)
 		if err != nil {
 			return classify(err)
 		}
 		addr.DM = ch.ID
-		if err := a.o.Store.SetAddress(id, addr); err != nil {
+		if err := a.o.Store.SetAddress(ctx, id, addr); err != nil {
 			return err
 		}
 	}
 	err = a.sendAll(ctx, addr.DM, env.Reply, env.Seq, opts)
 	var p permanent
 	if errors.As(err, &p) && strings.HasPrefix(p.Reason, "DMs closed") {
-		addr.Closed = time.Now()
-		if err := a.o.Store.SetAddress(id, addr); err != nil {
+		addr.Closed = a.o.Now()
+		a.tellGroup(ctx, id, &addr, opts)
+		if err := a.o.Store.SetAddress(ctx, id, addr); err != nil {
 			return err
 		}
-		a.tellGroup(id, opts)
 	}
 	return err
 }
 
-// tellGroup says once, in the person's group channel, that their DMs are
-// closed; the mention is allowed for that one user only.
-func (a *Adapter) tellGroup(id bot.PersonID, opts []discordgo.RequestOption) {
-	addr, err := a.o.Store.Address(id)
-	if err != nil || !addr.Told.IsZero() {
+// tellGroup says once, in the channel of the guild the person last used
+// a command in (addr.Group), that their DMs are closed; the mention is
+// allowed for that one user only. It marks addr as told.
+func (a *Adapter) tellGroup(ctx context.Context, id bot.PersonID, addr *bot.Address, opts []discordgo.RequestOption) {
+	if !addr.Told.IsZero() || addr.Group == "" {
 		return
 	}
-	p, ok, err := a.o.Store.Person(id)
-	if err != nil || !ok || p.Group == "" {
-		return
-	}
-	g, err := a.o.Store.GroupSettings(p.Group)
+	g, err := a.o.Store.GroupSettings(ctx, addr.Group)
 	if err != nil || g.Channel == "" {
 		return
 	}
-	userID := strings.TrimPrefix(string(id), Platform+":")
 	_, err = a.api.ChannelMessageSendComplex(g.Channel, &discordgo.MessageSend{
-		Content:         "<@" + userID + "> " + closedDMsText,
-		AllowedMentions: &discordgo.MessageAllowedMentions{Users: []string{userID}},
+		Content:         "<@" + id.User() + "> " + closedDMsText,
+		AllowedMentions: &discordgo.MessageAllowedMentions{Users: []string{id.User()}},
 	}, opts...)
 	if err != nil {
 		a.o.Log.Warn("discord: tell about closed DMs", "err", err)
 		return
 	}
-	addr.Told = time.Now()
-	if err := a.o.Store.SetAddress(id, addr); err != nil {
-		a.o.Log.Error("discord: remember notice", "err", err)
-	}
+	addr.Told = a.o.Now()
 }
 
 // sendAll sends a reply's messages to a channel, after those an earlier
@@ -246,14 +247,13 @@ func (a *Adapter) deliverDirect(r bot.Reply) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx)}
-	if appID, token, _, ok := decodeReply(r.Place.Reply); ok {
-		flags := discordgo.MessageFlags(0)
-		if r.Place.Group != "" {
-			flags = ephemeral
+	if appID, token, _, ok := decodeInteraction(r.Place.Interaction); ok {
+		for _, m := range messages(r) {
+			if err := a.followupPart(appID, token, m, flagsFor(r), opts); err != nil {
+				return err
+			}
 		}
-		_, err := a.api.FollowupMessageCreate(&discordgo.Interaction{AppID: appID, Token: token}, true,
-			&discordgo.WebhookParams{Content: r.Text, AllowedMentions: noMentions(), Flags: flags}, opts...)
-		return err
+		return nil
 	}
 	if r.Place.Channel == "" {
 		return errors.New("nowhere to send it")

@@ -1,6 +1,7 @@
 package discord_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -9,37 +10,39 @@ import (
 	"followthrough/bot"
 )
 
-const manageServer = 1 << 5
+// Permissions that make a member a group admin for setup.
+const (
+	manageServer  = 1 << 5
+	administrator = 1 << 3
+)
 
 // setup runs /setup as a member with the given permissions and returns
-// the ephemeral answer's text.
+// the answer's text. Like every command it is deferred at once, in
+// private (ephemeral), and answered from the outbox with a follow-up
+// only the member sees, in which nothing can ping.
 func (r *rig) setup(t *testing.T, id, user string, permissions int64, options ...map[string]any) string {
 	t.Helper()
 	r.fake.SlashCommandWithPermissions(id, "g1", user, user, "setup", permissions, options...)
-	path := "/tok-" + id + "/callback"
-	reqs := r.fake.WaitFor(t, 5*time.Second, "the answer to /setup "+id, func(reqs []discordtest.Request) bool {
-		for _, q := range reqs {
-			if strings.HasSuffix(q.Path, path) {
-				return true
+	answer := r.answered(t, id, "")
+	for _, q := range r.fake.Requests() {
+		if strings.HasSuffix(q.Path, "/tok-"+id+"/callback") {
+			data, _ := q.Body["data"].(map[string]any)
+			if q.Body["type"] != float64(5) || data["flags"] != float64(64) {
+				t.Errorf("/setup %s was answered at once with %v; want it deferred, ephemeral", id, q.Body)
 			}
 		}
-		return false
-	})
-	for _, q := range reqs {
-		if !strings.HasSuffix(q.Path, path) {
-			continue
-		}
-		data, _ := q.Body["data"].(map[string]any)
-		if q.Body["type"] != float64(4) || data["flags"] != float64(64) {
-			t.Errorf("/setup %s answered with %v; want an ephemeral message", id, q.Body)
-		}
-		if !onlyNoMentions(discordtest.Request{Body: data}) {
-			t.Errorf("/setup %s answer may ping: %v", id, data["allowed_mentions"])
-		}
-		text, _ := data["content"].(string)
-		return text
 	}
-	return ""
+	var text strings.Builder
+	for _, q := range answer {
+		if q.Body["flags"] != float64(64) {
+			t.Errorf("/setup %s answered with %v; want an ephemeral follow-up", id, q.Body)
+		}
+		if !onlyNoMentions(q) {
+			t.Errorf("/setup %s answer may ping: %v", id, q.Body["allowed_mentions"])
+		}
+		text.WriteString(content(q))
+	}
+	return text.String()
 }
 
 func str(name, value string) map[string]any {
@@ -53,12 +56,12 @@ func str(name, value string) map[string]any {
 func TestSetupWeeklyDigest(t *testing.T) {
 	r, monday := startOnMonday(t)
 	g1 := discordtest.Snowflake("g1")
-	if err := r.db.SetGroupSettings(g1, bot.GroupSettings{Channel: "777", CoachRole: "555"}); err != nil {
+	if err := r.DB.SetGroupSettings(bg, g1, bot.GroupSettings{Channel: "777", ChannelName: "wins", CoachRole: "555"}); err != nil {
 		t.Fatal(err)
 	}
 	settings := func() bot.GroupSettings {
 		t.Helper()
-		g, err := r.db.GroupSettings(g1)
+		g, err := r.DB.GroupSettings(bg, g1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +78,7 @@ func TestSetupWeeklyDigest(t *testing.T) {
 	if g.DigestDay != "friday" || g.DigestTime != "17:30" || g.Zone != "America/New_York" {
 		t.Fatalf("stored %+v; want Friday 17:30 America/New_York", g)
 	}
-	if g.Channel != "777" || g.CoachRole != "555" || g.By != "1501" {
+	if g.Channel != "777" || g.CoachRole != "555" || g.By != bot.NewPersonID("discord", "1501") {
 		t.Errorf("setup lost what it was not given, or who set it: %+v", g)
 	}
 	for _, want := range []string{"Fridays", "17:30", "America/New_York", "<#777>"} {
@@ -100,7 +103,7 @@ func TestSetupWeeklyDigest(t *testing.T) {
 				t.Errorf("%s: refusal %q lacks %q", bad.id, text, want)
 			}
 		}
-		if got := settings(); got != g {
+		if got := settings(); !reflect.DeepEqual(got, g) {
 			t.Errorf("%s: bad input changed the settings: %+v; was %+v", bad.id, got, g)
 		}
 	}
@@ -109,7 +112,7 @@ func TestSetupWeeklyDigest(t *testing.T) {
 	if !strings.Contains(text, "Only server admins") {
 		t.Errorf("non-admin answer: %q", text)
 	}
-	if got := settings(); got != g {
+	if got := settings(); !reflect.DeepEqual(got, g) {
 		t.Errorf("a non-admin changed the settings: %+v", got)
 	}
 
@@ -129,12 +132,12 @@ func TestSetupWeeklyDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	friday := time.Date(monday.Year(), monday.Month(), monday.Day()+4, 17, 30, 0, 0, ny)
-	r.clock.Set(friday.Add(-time.Minute))
+	r.Clock.Set(friday.Add(-time.Minute))
 	r.fire(t)
 	if at := r.lastWeekly(t, g1); !at.IsZero() {
 		t.Fatalf("round made at %v, before %v", at, friday)
 	}
-	r.clock.Set(friday)
+	r.Clock.Set(friday)
 	r.fire(t)
 	r.fake.WaitFor(t, 5*time.Second, "the digest on Friday", func(reqs []discordtest.Request) bool {
 		for _, q := range sentTo(reqs, "777") {
@@ -146,5 +149,56 @@ func TestSetupWeeklyDigest(t *testing.T) {
 	})
 	if at := r.lastWeekly(t, g1); !at.Equal(friday) {
 		t.Errorf("round recorded for %v; want %v", at, friday)
+	}
+}
+
+// TestSetupIsAnEngineCommand: /setup goes to the engine like any other
+// command. A member without Manage Server or Administrator changes
+// nothing and is told so, privately; an Administrator picks the channel
+// (its name from Discord's resolved data) and the coach role, and the
+// settings are what the engine wrote: by whom and when, by its clock.
+// In a DM there is no group to set up.
+func TestSetupIsAnEngineCommand(t *testing.T) {
+	r := start(t, false)
+	g1 := discordtest.Snowflake("g1")
+	channel := map[string]any{"name": "channel", "type": 7, "value": "888"}
+	role := map[string]any{"name": "coach_role", "type": 8, "value": "999"}
+
+	if text := r.setup(t, "se1", "1601", 1<<11, channel, role); !strings.Contains(text, "Only server admins") || !strings.Contains(text, "Nothing was changed") {
+		t.Errorf("a member's setup answered %q", text)
+	}
+	if g, _ := r.DB.GroupSettings(bg, g1); !reflect.DeepEqual(g, bot.GroupSettings{}) {
+		t.Fatalf("a member's setup changed the group: %+v", g)
+	}
+
+	text := r.setup(t, "se2", "1602", administrator, channel, role)
+	for _, want := range []string{"Done", "<#888>", "<@&999>"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the admin's setup answer lacks %q: %q", want, text)
+		}
+	}
+	g, err := r.DB.GroupSettings(bg, g1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bot.GroupSettings{Channel: "888", ChannelName: discordtest.ResolvedName("888"), CoachRole: "999",
+		By: bot.NewPersonID("discord", "1602"), At: r.Clock.Now()}
+	if !g.At.Equal(want.At) {
+		t.Errorf("set at %v; want the engine's now, %v", g.At, want.At)
+	}
+	g.At = want.At
+	if !reflect.DeepEqual(g, want) {
+		t.Errorf("settings = %+v; want %+v", g, want)
+	}
+	// Only the person saw it: nothing of setup went to a channel.
+	for _, q := range r.fake.Requests() {
+		if strings.HasPrefix(q.Path, "/api/v9/channels/") {
+			t.Errorf("setup posted to %s: %v", q.Path, q.Body)
+		}
+	}
+
+	r.fake.SlashCommandWithPermissions("se3", "", "1602", "1602", "setup", 0, channel)
+	if text := content(r.answered(t, "se3", "")[0]); !strings.Contains(text, "not in a DM") {
+		t.Errorf("setup in a DM answered %q", text)
 	}
 }

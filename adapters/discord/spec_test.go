@@ -160,7 +160,7 @@ func validate(v validator.Validator, q discordtest.Request) []string {
 func TestRequestsMatchDiscordsAPIDescription(t *testing.T) {
 	v := discordSpec(t)
 	r := start(t, false)
-	r.db.SetGroupSettings(discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
+	r.DB.SetGroupSettings(bg, discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
 	onboard(t, r, "1201")
 	// Progress, with its three pictures, as a DM: a channel message
 	// with files, multipart.

@@ -12,7 +12,6 @@ import (
 	"followthrough/adapters/slack"
 	"followthrough/adapters/slack/slacktest"
 	"followthrough/bot"
-	"followthrough/store"
 )
 
 // What "exactly once" means here. The fake counts a post as made when it
@@ -39,7 +38,7 @@ func startFaults(t *testing.T) *faultRig {
 	t.Helper()
 	f := &faultRig{queued: make(chan struct{}, 1)}
 	f.rig = start(t, slack.Socket, func(o *slack.Options) {
-		f.store = outboxtest.Watch(o.Store.(*store.DB))
+		f.store = outboxtest.Watch(o.Store)
 		o.Store, o.Queued, o.HTTPTimeout, o.Backoff = f.store, f.queued, clientTimeout, 5*time.Millisecond
 	})
 	return f
@@ -71,7 +70,7 @@ func (f *faultRig) burst(t *testing.T, name string, people int, group bool, each
 			rep := bot.Reply{Key: fmt.Sprintf("%s/%d/%d", name, c, i), Text: id, At: time.Now(), Visibility: bot.Private,
 				To: bot.NewPersonID(slack.Platform, "T0001", slackUser(name, c))}
 			if c == people {
-				rep.To, rep.Visibility, rep.Place = sender, bot.Group, bot.Place{Group: "T0001"}
+				rep.To, rep.Visibility, rep.Place = sender, bot.Public, bot.Place{Group: "T0001"}
 			}
 			if files {
 				rep.Files = []bot.File{{Name: id + ".json", Type: "application/json", Data: []byte(`{"reply":"` + id + `"}`)}}
@@ -80,7 +79,7 @@ func (f *faultRig) burst(t *testing.T, name string, people int, group bool, each
 			out = append(out, queuedReply{c, id, id})
 		}
 	}
-	if err := f.db.Commit(bot.Change{Person: &bot.Person{ID: sender, LastSeen: time.Now()}, Replies: replies}); err != nil {
+	if err := f.DB.Commit(bg, bot.Change{Person: &bot.Person{ID: sender, Identity: bot.Identity{LastSeen: time.Now()}}, Replies: replies}); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -117,7 +116,7 @@ func checkOnce(t *testing.T, f *faultRig, name string, channels []string, queued
 			shared[strings.TrimSuffix(u.Filename, ".json")]++
 		}
 	}
-	undelivered, err := f.db.Undelivered(slack.Platform)
+	undelivered, err := f.DB.Undelivered(bg, slack.Platform)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func checkOnce(t *testing.T, f *faultRig, name string, channels []string, queued
 			t.Errorf("channel %s got, in order:\n  %s\nwant:\n  %s", ch, strings.Join(got[ch], " "), strings.Join(w, " "))
 		}
 	}
-	if left, _ := f.db.Pending(slack.Platform, 1); len(left) != 0 {
+	if left, _ := f.DB.Pending(bg, slack.Platform, 1); len(left) != 0 {
 		t.Errorf("the outbox is not empty: %q", left[0].Reply.Text)
 	}
 }
@@ -338,7 +337,7 @@ func TestFaultsLoseAndRepeatNothing(t *testing.T) {
 			}
 			if c.group {
 				channels = append(channels, "CGONE")
-				if err := f.db.SetGroupSettings("T0001", bot.GroupSettings{Channel: "CGONE"}); err != nil {
+				if err := f.DB.SetGroupSettings(bg, "T0001", bot.GroupSettings{Channel: "CGONE"}); err != nil {
 					t.Fatal(err)
 				}
 			}

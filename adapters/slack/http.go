@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+	"golang.org/x/net/netutil"
 )
 
 // maxBody is the largest request Slack sends us that we read.
@@ -22,6 +26,13 @@ const maxBody = 1 << 20
 // secret no more than 5 minutes ago; any other gets 401 and changes
 // nothing. Requests are handled before they are answered (a durable
 // commit takes milliseconds), so an answer means it was kept.
+//
+// What a request costs before it is known to be Slack's is bounded:
+// its headers are checked before its body is read (a timestamp within
+// the window, a signature of the right shape); at most InFlight are
+// read and handled at once, one more gets 503 at once (Slack tries
+// again); a body must arrive within BodyTimeout and be at most 1 MiB.
+// Serve it with NewServer, whose timeouts bound the rest.
 func (a *Adapter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/events", a.verified(a.serveEvents))
@@ -30,17 +41,71 @@ func (a *Adapter) Handler() http.Handler {
 	return mux
 }
 
-// verified reads the body and checks its signature before next sees it.
+// Limits of the HTTP server NewServer makes.
+const (
+	// MaxHeaderBytes: Slack's requests carry a few hundred bytes of
+	// headers.
+	MaxHeaderBytes = 16 << 10
+	// MaxConns bounds the connections open at once (each costs a
+	// goroutine and its buffers); more wait to be accepted.
+	MaxConns = 1024
+)
+
+// NewServer is an HTTP server fit to face the internet with h: headers
+// within 5 s and 16 KiB, the whole request within 10 s (a body that
+// trickles in is cut off), the answer within 10 s, idle connections
+// closed after a minute.
+func NewServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: MaxHeaderBytes}
+}
+
+// Listen is a listener on addr that accepts at most MaxConns
+// connections at once.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return netutil.LimitListener(ln, MaxConns), nil
+}
+
+// verified checks a request's headers, takes a place among those in
+// flight, reads the body and checks its signature before next sees it.
 func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if err := a.checkHeaders(r.Header); err != nil {
+			a.o.Log.Warn("slack: refused an unsigned or badly signed request", "path", r.URL.Path, "err", err)
+			refuse(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		select {
+		case a.inFlight <- struct{}{}:
+			defer func() { <-a.inFlight }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			refuse(w, "busy, try again in a moment", http.StatusServiceUnavailable)
+			return
+		}
+		if r.ContentLength > maxBody {
+			refuse(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		// Not supported only where no connection is (tests' recorders).
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.o.BodyTimeout))
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				refuse(w, "request too large", http.StatusRequestEntityTooLarge)
+			} else {
+				refuse(w, "request not read", http.StatusBadRequest)
+			}
 			return
 		}
 		if err := a.verify(r.Header, body); err != nil {
 			a.o.Log.Warn("slack: refused an unsigned or badly signed request", "path", r.URL.Path, "err", err)
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			refuse(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
@@ -53,17 +118,45 @@ func (a *Adapter) verified(next func(http.ResponseWriter, *http.Request, []byte)
 			http.Error(w, "starting, try again in a moment", http.StatusServiceUnavailable)
 			return
 		}
+		if a.backlog.Full(r.Context()) {
+			// Too much waiting to be sent: Slack sends it again later.
+			w.Header().Set("Retry-After", "30")
+			http.Error(w, "busy, try again later", http.StatusServiceUnavailable)
+			return
+		}
 		next(w, r, body)
 	}
+}
+
+// refuse answers before the body was read, and closes the connection:
+// what is left of the body is not worth reading.
+func refuse(w http.ResponseWriter, msg string, code int) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, msg, code)
+}
+
+// checkHeaders checks what can be checked before the body is read: a
+// timestamp within 5 minutes and a signature of the right shape.
+func (a *Adapter) checkHeaders(h http.Header) error {
+	ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil {
+		return errors.New("no timestamp")
+	}
+	if d := a.o.Now().Unix() - ts; d > 300 || d < -300 {
+		return slack.ErrExpiredTimestamp
+	}
+	sig := h.Get("X-Slack-Signature")
+	if hexSig, ok := strings.CutPrefix(sig, "v0="); !ok || len(hexSig) != 64 || strings.Trim(hexSig, "0123456789abcdef") != "" {
+		return errors.New("no signature of the form v0=<hex sha256>")
+	}
+	return nil
 }
 
 // verify checks Slack's signature: v0=HMAC-SHA256(secret, "v0:"+ts+":"+body),
 // compared in constant time, the timestamp within 5 minutes.
 func (a *Adapter) verify(h http.Header, body []byte) error {
-	if ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64); err != nil {
-		return errors.New("no timestamp")
-	} else if d := a.o.Now().Unix() - ts; d > 300 || d < -300 {
-		return slack.ErrExpiredTimestamp
+	if err := a.checkHeaders(h); err != nil {
+		return err
 	}
 	sv, err := slack.NewSecretsVerifier(h, a.o.SigningSecret)
 	if err != nil {

@@ -84,7 +84,7 @@ func TestHTTPModeChecksEverySignature(t *testing.T) {
 		t.Errorf("tampered body: %v %v, want 401", resp.StatusCode, err)
 	}
 	// Nothing of the refused requests reached the engine.
-	if _, ok, _ := r.db.Person(bot.NewPersonID("slack", "T0001", "UANA")); ok {
+	if _, ok, _ := r.DB.Person(bg, bot.NewPersonID("slack", "T0001", "UANA")); ok {
 		t.Fatal("a refused request created a person")
 	}
 	for _, c := range r.fake.Calls() {
@@ -122,7 +122,7 @@ func TestHTTPModeChecksEverySignature(t *testing.T) {
 
 	// Interactivity: an empty form is refused in the form.
 	payload, _ := json.Marshal(map[string]any{"type": "view_submission", "team": map[string]any{"id": "T0001"}, "user": map[string]any{"id": "UANA"},
-		"trigger_id": "trig.2", "view": map[string]any{"id": "V1", "callback_id": "ft-modal|step", "state": map[string]any{"values": map[string]any{}}}})
+		"trigger_id": "trig.2", "view": map[string]any{"id": "V1", "callback_id": "ft|form|step", "state": map[string]any{"values": map[string]any{}}}})
 	body := []byte(url.Values{"payload": {string(payload)}}.Encode())
 	if code, answer := signedPost(t, srv.URL, "/slack/interactive", "application/x-www-form-urlencoded", body, secret, now, nil); code != 200 || !strings.Contains(answer, `"response_action":"errors"`) {
 		t.Errorf("empty form: %d %s", code, answer)

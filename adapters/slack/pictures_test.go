@@ -3,8 +3,8 @@ package slack_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image/png"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -61,7 +61,7 @@ func checkPNGs(t *testing.T, ups []slacktest.Upload, channel string) {
 // fire runs the engine's due reminders and weekly rounds.
 func (r *rig) fire(t *testing.T) {
 	t.Helper()
-	if _, err := r.engine.FireDue(context.Background()); err != nil {
+	if _, err := r.Engine.FireDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -69,24 +69,11 @@ func (r *rig) fire(t *testing.T) {
 // lastRound is when the team's last weekly round was made (zero: never).
 func (r *rig) lastRound(t *testing.T) time.Time {
 	t.Helper()
-	at, err := r.db.LastWeekly("T0001")
+	at, err := r.DB.LastWeekly(bg, "T0001")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return at
-}
-
-// ackText is the text of a command's immediate answer.
-func ackText(t *testing.T, ack json.RawMessage) string {
-	t.Helper()
-	var a struct {
-		ResponseType string `json:"response_type"`
-		Text         string `json:"text"`
-	}
-	if err := json.Unmarshal(ack, &a); err != nil || a.ResponseType != "ephemeral" {
-		t.Fatalf("ack %s: want an ephemeral answer (%v)", ack, err)
-	}
-	return a.Text
 }
 
 // noLiveMention fails when a post carries a control sequence that would
@@ -164,12 +151,9 @@ func TestProgressPicturesAreUploadedIntoTheDM(t *testing.T) {
 
 func TestWeeklyDigestAndCoachReportOnSlack(t *testing.T) {
 	monday := nextMonday()
-	r := startAt(t, slack.Socket, bot.NewSimClock(monday))
+	r := startAt(t, slack.Socket, monday)
 	r.fake.AddUser(slacktest.User{ID: "UCOA", Name: "cora.k", DisplayName: "Cora", TZ: "Europe/Berlin"})
-	env := r.fake.Slash(t, "UADM", "CTEAM", "setup <#CWINS|wins>")
-	if ack := ackText(t, r.fake.WaitAck(t, env, wait)); !strings.Contains(ack, "Done") {
-		t.Fatalf("setup answered %q", ack)
-	}
+	r.command(t, "UADM", "CTEAM", "setup <#CWINS|wins>", "Done")
 	r.say(t, "UCOA", "hi", "what brought you here")
 	onboard(t, r, "UANA")
 	onboard(t, r, "UBEN")
@@ -180,11 +164,11 @@ func TestWeeklyDigestAndCoachReportOnSlack(t *testing.T) {
 	r.expect(t, "CWINS", 0, "shipped the draft") // the public win, at once
 	r.say(t, "UBEN", "win told my manager about the burnout", "")
 	r.say(t, "UBEN", "coach Cora", "Share your progress summary with Cora")
-	r.say(t, "UBEN", "yes", "Cora can now see")
+	r.say(t, "UBEN", "yes", "Cora (@cora.k) can now see") // named with their handle: no one else is called that
 
 	// Sunday 17:59 (the bot's zone, UTC): no round yet.
 	sunday := monday.AddDate(0, 0, 6).Add(10 * time.Hour) // 18:00
-	r.clock.Set(sunday.Add(-time.Minute))
+	r.Clock.Set(sunday.Add(-time.Minute))
 	r.fire(t)
 	if at := r.lastRound(t); !at.IsZero() {
 		t.Fatalf("a weekly round was made at %v, before Sunday 18:00", at)
@@ -194,7 +178,7 @@ func TestWeeklyDigestAndCoachReportOnSlack(t *testing.T) {
 
 	// Sunday 18:00: the digest in the team channel, the report in the
 	// coach's DM with one calendar per member who chose Cora.
-	r.clock.Set(sunday)
+	r.Clock.Set(sunday)
 	r.fire(t)
 	digest := r.expect(t, "CWINS", channelPosts, "This week in the group")
 	report := r.expect(t, "DUCOA", coachPosts, "weekly coach report")
@@ -234,7 +218,7 @@ func TestWeeklyDigestAndCoachReportOnSlack(t *testing.T) {
 
 	// Firing again, now and later the same evening, makes no second round.
 	r.fire(t)
-	r.clock.Set(sunday.Add(30 * time.Minute))
+	r.Clock.Set(sunday.Add(30 * time.Minute))
 	r.fire(t)
 	if at := r.lastRound(t); !at.Equal(sunday) {
 		t.Errorf("round recorded at %v after firing again; want %v", at, sunday)
@@ -265,43 +249,46 @@ func TestWeeklyDigestAndCoachReportOnSlack(t *testing.T) {
 	}
 }
 
+// TestSetupDigestIsForAdminsAndKeepsTheRest: setup on Slack is the
+// engine's: a member changes nothing; an admin moves the digest (from
+// their DM, where no channel is taken), any part alone keeping the
+// others; bad input changes nothing and says what was wrong; every
+// answer comes privately through the command's response_url; and the
+// round then comes when set.
 func TestSetupDigestIsForAdminsAndKeepsTheRest(t *testing.T) {
 	monday := nextMonday()
-	r := startAt(t, slack.Socket, bot.NewSimClock(monday))
-	setup := func(user, text string) string {
+	r := startAt(t, slack.Socket, monday)
+	setup := func(user, channel, text, want string) string {
 		t.Helper()
-		return ackText(t, r.fake.WaitAck(t, r.fake.Slash(t, user, "CTEAM", text), wait))
+		return r.command(t, user, channel, text, want)
 	}
 	settings := func() bot.GroupSettings {
 		t.Helper()
-		g, err := r.db.GroupSettings("T0001")
+		g, err := r.DB.GroupSettings(bg, "T0001")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return g
 	}
 
-	if ack := setup("UANA", "setup digest friday 17:30 America/New_York"); !strings.Contains(ack, "Only workspace admins") {
-		t.Errorf("a member's setup digest answered %q", ack)
-	}
-	if g := settings(); g.DigestDay != "" || g.DigestTime != "" || g.Zone != "" {
+	setup("UANA", "CTEAM", "setup digest friday 17:30 America/New_York", "Only workspace admins")
+	if g := settings(); !reflect.DeepEqual(g, bot.GroupSettings{}) {
 		t.Fatalf("a member changed the settings: %+v", g)
 	}
 
-	// Asked before anything is set, it says the bot's defaults.
-	if ack := setup("UADM", "setup digest"); !strings.Contains(ack, "goes out on Sundays at 18:00, UTC time") {
-		t.Errorf("setup digest with nothing set answered %q", ack)
-	}
-	ack := setup("UADM", "setup digest friday 17:30 America/New_York")
-	if !strings.Contains(ack, "Done") || !strings.Contains(ack, "Fridays at 17:30, America/New_York time") {
-		t.Errorf("setup digest answered %q", ack)
-	}
-	want := bot.GroupSettings{DigestDay: "friday", DigestTime: "17:30", Zone: "America/New_York", By: "UADM"}
+	// Asked in a DM before anything is set, it asks for the channel.
+	setup("UADM", "DUADM", "setup digest", "Name the team channel")
+	setup("UADM", "DUADM", "setup digest friday 17:30 America/New_York", "Fridays at 17:30, America/New_York time")
+	admin := bot.NewPersonID("slack", "T0001", "UADM")
+	want := bot.GroupSettings{DigestDay: "friday", DigestTime: "17:30", Zone: "America/New_York", By: admin}
 	check := func(what string, want bot.GroupSettings) {
 		t.Helper()
 		g := settings()
+		if g.At.IsZero() {
+			t.Errorf("after %s: no time of the change", what)
+		}
 		g.At = time.Time{}
-		if g != want {
+		if !reflect.DeepEqual(g, want) {
 			t.Errorf("after %s: settings = %+v; want %+v", what, g, want)
 		}
 	}
@@ -309,7 +296,7 @@ func TestSetupDigestIsForAdminsAndKeepsTheRest(t *testing.T) {
 
 	// Bad input changes nothing and says what was wrong.
 	for _, c := range []struct{ text, want string }{
-		{"setup digest friday 25:61", "“25:61” as a time of day"},
+		{"setup digest friday 25:61", "“25:61” is not a time of day"},
 		{"setup digest monday 9:00 Mars/Olympus_Mons", "time zone “Mars/Olympus_Mons”"},
 		{"setup digest Local", "“Local”"},
 		{"setup digest sometime soon", "couldn't read “sometime”"},
@@ -317,26 +304,22 @@ func TestSetupDigestIsForAdminsAndKeepsTheRest(t *testing.T) {
 		{"setup digest 9:00 10:00", "two times"},
 		{"setup digest <!channel>", "“@channel”"},
 	} {
-		ack := setup("UADM", c.text)
-		if !strings.Contains(ack, c.want) || !strings.Contains(ack, "Nothing was changed") || strings.Contains(ack, "<!") {
-			t.Errorf("%q answered %q; want it to say %q and that nothing was changed", c.text, ack, c.want)
+		answer := setup("UADM", "DUADM", c.text, "Nothing was changed")
+		if !strings.Contains(answer, c.want) || strings.Contains(answer, "<!") {
+			t.Errorf("%q answered %q; want it to say %q", c.text, answer, c.want)
 		}
 		check(c.text, want)
 	}
 
 	// Each part alone; the others are kept. So is the digest when the
 	// channel is set.
-	setup("UADM", "setup digest 5:30 pm UTC")
-	check("setup digest 5:30 pm UTC", bot.GroupSettings{DigestDay: "friday", DigestTime: "17:30", Zone: "UTC", By: "UADM"})
-	setup("UADM", "setup digest at 17:30 America/New_York")
-	if ack := setup("UADM", "setup <#CWINS|wins>"); !strings.Contains(ack, "Done") {
-		t.Errorf("setup channel answered %q", ack)
-	}
-	want.Channel = "CWINS"
+	setup("UADM", "DUADM", "setup digest 5:30 pm UTC", "Done")
+	check("setup digest 5:30 pm UTC", bot.GroupSettings{DigestDay: "friday", DigestTime: "17:30", Zone: "UTC", By: admin})
+	setup("UADM", "DUADM", "setup digest at 17:30 America/New_York", "Done")
+	setup("UADM", "CTEAM", "setup <#CWINS|wins>", "Done")
+	want.Channel, want.ChannelName = "CWINS", "wins"
 	check("setup #channel", want)
-	if ack := setup("UADM", "setup digest"); !strings.Contains(ack, "Fridays at 17:30, America/New_York time") {
-		t.Errorf("setup digest without settings answered %q; want the current schedule", ack)
-	}
+	setup("UADM", "DUADM", "setup digest", "Fridays at 17:30, America/New_York time")
 
 	// The engine keeps to it: Friday 17:30 in New York, not Sunday.
 	onboard(t, r, "UANA")
@@ -345,13 +328,13 @@ func TestSetupDigestIsForAdminsAndKeepsTheRest(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	friday := monday.AddDate(0, 0, 4).In(ny)
 	due := time.Date(friday.Year(), friday.Month(), friday.Day(), 17, 30, 0, 0, ny)
-	r.clock.Set(due.Add(-time.Minute))
+	r.Clock.Set(due.Add(-time.Minute))
 	r.fire(t)
 	if at := r.lastRound(t); !at.IsZero() {
 		t.Fatalf("a round was made at %v, before Friday 17:30 in New York", at)
 	}
 	n := len(postsTo(r.fake.Calls(), "CWINS"))
-	r.clock.Set(due)
+	r.Clock.Set(due)
 	r.fire(t)
 	r.expect(t, "CWINS", n, "This week in the group")
 	if at := r.lastRound(t); !at.Equal(due) {

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"followthrough/adapters/internal/render"
 	"followthrough/bot"
 )
 
@@ -19,7 +19,6 @@ const (
 	maxSection    = 3000 // characters in a section's text
 	maxSections   = 10   // sections per message (Slack allows 50 blocks)
 	maxButtonText = 75
-	maxActionID   = 255
 	maxFallback   = 300 // the notification text
 )
 
@@ -116,32 +115,6 @@ func plainText(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
-// actionID is what a button carries back: the question it answers, the
-// question's token and the value (at most 255 characters).
-func actionID(ask, token, value string) string {
-	id := "ft|" + ask + "|" + token + "|" + value
-	if len(id) > maxActionID {
-		id = id[:maxActionID]
-	}
-	return id
-}
-
-// parseActionID reads a button's action id.
-func parseActionID(id string) (ask, token, value string, ok bool) {
-	parts := strings.SplitN(id, "|", 4)
-	if len(parts) != 4 || parts[0] != "ft" {
-		return "", "", "", false
-	}
-	return parts[1], parts[2], parts[3], true
-}
-
-func trimRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
-
 func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
@@ -194,14 +167,22 @@ func fallback(escaped string) string {
 	return string(cut) + "…"
 }
 
-// buttons renders choices as one actions block (Slack wraps them).
+// buttons renders choices as one actions block (Slack wraps them). Each
+// carries back the question it answers, the question's token and the
+// value (render.ChoiceID); a choice whose id would not fit Slack's 255
+// characters is left out rather than made to answer something else: the
+// question's text still asks it.
 func buttons(r bot.Reply) *slack.ActionBlock {
 	var els []slack.BlockElement
 	for _, c := range r.Choices {
 		if len(els) == 25 {
 			break
 		}
-		b := slack.NewButtonBlockElement(actionID(r.Ask, r.Token, c.Value), c.Value, plain(trimRunes(c.Label, maxButtonText)))
+		id, err := render.ChoiceID(render.SlackID, r.Ask, r.Token, c.Value)
+		if err != nil {
+			continue
+		}
+		b := slack.NewButtonBlockElement(id, c.Value, plain(render.Trim(c.Label, maxButtonText)))
 		if c.Value == "done" || c.Value == "yes" {
 			b.Style = slack.StylePrimary
 		}
@@ -224,8 +205,10 @@ func modal(kind, meta string) slack.ModalViewRequest {
 	input := slack.NewPlainTextInputBlockElement(plain(f.placeholder), "text")
 	input.Multiline = kind != "remind"
 	input.MaxLength = 1000
+	// A form's id is a few fixed words: it always fits.
+	id, _ := render.ID(render.SlackID, render.KindForm, kind)
 	return slack.ModalViewRequest{
-		Type: slack.VTModal, CallbackID: "ft-modal|" + kind, PrivateMetadata: meta,
+		Type: slack.VTModal, CallbackID: id, PrivateMetadata: meta,
 		Title: plain(f.title), Submit: plain("Save"), Close: plain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("text", plain(f.label), nil, input)}},
 	}
@@ -247,91 +230,10 @@ func modalText(v slack.View) string {
 	return strings.Join(parts, "\n")
 }
 
-// homeView is a person's App Home tab: goal, step, reminders, streak,
-// milestones and recent wins, with buttons to change the plan.
-func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
-	var blocks []slack.Block
-	add := func(b slack.Block) { blocks = append(blocks, b) }
-	add(slack.NewHeaderBlock(plain("Your plan")))
-	if !s.Known || s.Goal == "" {
-		add(slack.NewSectionBlock(mrkdwn("Hi! I'm your accountability partner: together we turn a goal into one small step, "+
-			"and I check in with you between sessions.\nOpen the *Messages* tab and say hello to start, or use `"+escape(command)+" help`."), nil, nil))
-		return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
-	}
-	loc, err := time.LoadLocation(s.Zone)
-	if err != nil {
-		loc = time.UTC
-	}
-	plan := "*Goal:* " + escape(s.Goal)
-	if s.Step != "" {
-		plan += "\n*Next step:* " + escape(s.Step)
-	}
-	if s.Anchor.Habit != "" {
-		plan += "\n*When:* " + escape(s.Anchor.Habit)
-	}
-	switch {
-	case s.Paused:
-		plan += "\n*Reminders:* paused"
-	case !s.NextReminder.IsZero():
-		plan += "\n*Next reminder:* " + s.NextReminder.In(loc).Format("Mon 2 Jan, 15:04") + " (" + escape(s.Zone) + ")"
-	default:
-		plan += "\n*Reminders:* none set"
-	}
-	add(slack.NewSectionBlock(mrkdwn(trimRunes(plan, maxSection)), nil, nil))
-	streak := fmt.Sprintf("*Streak:* %s", days(s.Streak))
-	if s.BestStreak > s.Streak {
-		streak += fmt.Sprintf(" (best %s)", days(s.BestStreak))
-	}
-	streak += fmt.Sprintf("   *Check-ins:* %d   *Wins:* %d", s.CheckIns, s.Wins)
-	add(slack.NewSectionBlock(mrkdwn(streak), nil, nil))
-	if len(s.Milestones) > 0 {
-		var b strings.Builder
-		b.WriteString("*Milestones*")
-		for i, m := range s.Milestones {
-			mark := "▫️"
-			if !m.Done.IsZero() {
-				mark = "✅"
-			}
-			fmt.Fprintf(&b, "\n%s %d. %s", mark, i+1, escape(trimRunes(m.Text, 200)))
-		}
-		add(slack.NewSectionBlock(mrkdwn(trimRunes(b.String(), maxSection)), nil, nil))
-	}
-	if len(s.RecentWins) > 0 {
-		var b strings.Builder
-		b.WriteString("*Recent wins* 🎉")
-		for _, w := range s.RecentWins {
-			fmt.Fprintf(&b, "\n• %s — %s", escape(trimRunes(w.Text, 200)), w.At.In(loc).Format("Mon 2 Jan"))
-		}
-		add(slack.NewSectionBlock(mrkdwn(trimRunes(b.String(), maxSection)), nil, nil))
-	}
-	add(slack.NewDividerBlock())
-	add(slack.NewActionBlock("ft-home",
-		homeButton("ft-cmd|checkin|done", "Done today ✓", slack.StylePrimary),
-		homeButton("ft-cmd|checkin|partly", "Partly", ""),
-		homeButton("ft-cmd|checkin|not yet", "Not yet", ""),
-		homeButton("ft-open|goal", "Change goal", ""),
-		homeButton("ft-open|step", "Change step", ""),
-		homeButton("ft-open|remind", "Reminder time", ""),
-	))
-	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
-}
-
-func homeButton(id, label string, style slack.Style) *slack.ButtonBlockElement {
-	b := slack.NewButtonBlockElement(id, id, plain(label))
-	b.Style = style
-	return b
-}
-
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return strconv.Itoa(n) + " days"
-}
-
-// encodeReply packs what an answer to an interaction needs: its
-// response_url (valid 30 minutes, 5 uses) and when it was given.
-func encodeReply(responseURL string, at time.Time) string {
+// encodeInteraction packs what an answer to an interaction needs into
+// Place.Interaction: its response_url (valid 30 minutes, 5 uses) and
+// when it was given.
+func encodeInteraction(responseURL string, at time.Time) string {
 	if responseURL == "" {
 		return ""
 	}
@@ -339,7 +241,7 @@ func encodeReply(responseURL string, at time.Time) string {
 	return string(b)
 }
 
-func decodeReply(s string) (responseURL string, at time.Time, ok bool) {
+func decodeInteraction(s string) (responseURL string, at time.Time, ok bool) {
 	var parts []string
 	if json.Unmarshal([]byte(s), &parts) != nil || len(parts) != 2 {
 		return "", time.Time{}, false

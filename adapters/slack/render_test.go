@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"followthrough/adapters/internal/render"
 	"followthrough/bot"
 )
 
@@ -94,7 +95,7 @@ func TestMessagesRenderChoicesAsButtons(t *testing.T) {
 	if first["style"] != "primary" {
 		t.Errorf("Done is not the primary button: %v", first)
 	}
-	ask, token, value, ok := parseActionID(first["action_id"].(string))
+	ask, token, value, ok := render.ParseChoiceID(first["action_id"].(string))
 	if !ok || ask != "checkin" || token != "t1" || value != "done" {
 		t.Errorf("action id %v reads back as %q %q %q %v", first["action_id"], ask, token, value, ok)
 	}
@@ -134,7 +135,7 @@ func TestHomeViewEscapesAndShowsProgress(t *testing.T) {
 		RecentWins: []bot.Win{{Text: "sent the <!here> email"}}, Milestones: []bot.Milestone{{Text: "draft"}}}
 	b, _ := json.Marshal(homeView(snap, "/followthrough"))
 	js := string(b)
-	for _, want := range []string{"write &amp;lt;!channel&amp;gt; &amp;amp; more", "3 days", "best 5 days", "sent the &amp;lt;!here&amp;gt; email", "draft", "ft-open|goal", "ft-cmd|checkin|done"} {
+	for _, want := range []string{"write &amp;lt;!channel&amp;gt; &amp;amp; more", "3 days", "best 5 days", "sent the &amp;lt;!here&amp;gt; email", "draft", "ft|form|goal", "ft|cmd|checkin|done"} {
 		// json.Marshal escapes & < > as \u0026 \u003c \u003e.
 		want = strings.NewReplacer("&amp;", `\u0026`, "&", `\u0026`, "<", `\u003c`, ">", `\u003e`).Replace(want)
 		if !strings.Contains(js, want) {

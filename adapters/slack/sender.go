@@ -49,21 +49,21 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	r := env.Reply
-	if r.Visibility == bot.Group {
-		channel, err := a.groupChannel(r)
+	if r.Visibility == bot.Public {
+		channel, err := a.groupChannel(ctx, r)
 		if err != nil {
 			return err
 		}
 		return a.post(ctx, channel, r)
 	}
-	addr, err := a.o.Store.Address(r.To)
+	addr, err := a.o.Store.Address(ctx, r.To)
 	if err != nil {
 		return err
 	}
 	// An answer to a command or a button in a channel (or in a DM between
 	// people) goes through its response URL, visible to the person only;
 	// in the bot's own DM it is an ordinary message.
-	if url, at, ok := decodeReply(r.Place.Reply); ok && r.Place.Channel != addr.DM && a.o.Now().Sub(at) < replyWindow && len(r.Files) == 0 {
+	if url, at, ok := decodeInteraction(r.Place.Interaction); ok && r.Place.Channel != addr.DM && a.o.Now().Sub(at) < replyWindow && len(r.Files) == 0 {
 		err := a.respond(ctx, url, r)
 		var later retryLater
 		if err == nil || errors.As(err, &later) && later.RateLimited {
@@ -81,21 +81,15 @@ func (a *Adapter) deliver(ctx context.Context, env bot.Envelope) error {
 
 // groupChannel is where a group's public posts go: the channel chosen
 // with setup, else the one in the config.
-func (a *Adapter) groupChannel(r bot.Reply) (string, error) {
-	group := r.Place.Group
-	if group == "" {
-		if p, ok, err := a.o.Store.Person(r.To); err != nil {
+func (a *Adapter) groupChannel(ctx context.Context, r bot.Reply) (string, error) {
+	if group := r.Place.Group; group != "" {
+		g, err := a.o.Store.GroupSettings(ctx, group)
+		if err != nil {
 			return "", err
-		} else if ok {
-			group = p.Group
 		}
-	}
-	g, err := a.o.Store.GroupSettings(group)
-	if err != nil {
-		return "", err
-	}
-	if g.Channel != "" {
-		return g.Channel, nil
+		if g.Channel != "" {
+			return g.Channel, nil
+		}
 	}
 	if a.o.Channel != "" {
 		return a.o.Channel, nil
@@ -109,12 +103,12 @@ func (a *Adapter) dm(ctx context.Context, id bot.PersonID, addr bot.Address) (st
 	if addr.DM != "" {
 		return addr.DM, nil
 	}
-	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userOf(id)}})
+	ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{id.User()}})
 	if err != nil {
 		return "", classify(err)
 	}
 	addr.DM = ch.ID
-	if err := a.o.Store.SetAddress(id, addr); err != nil {
+	if err := a.o.Store.SetAddress(ctx, id, addr); err != nil {
 		return "", err
 	}
 	return ch.ID, nil
@@ -233,7 +227,7 @@ func (a *Adapter) deliverDirect(r bot.Reply) {
 	var err error
 	// After "forget" nothing of the person is stored: a message in the
 	// DM carries its channel, a command its response URL.
-	if url, _, ok := decodeReply(r.Place.Reply); ok {
+	if url, _, ok := decodeInteraction(r.Place.Interaction); ok {
 		err = a.respond(ctx, url, r)
 	} else if r.Place.Channel != "" {
 		err = a.post(ctx, r.Place.Channel, r)

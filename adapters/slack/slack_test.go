@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,8 +12,7 @@ import (
 	"followthrough/adapters/slack"
 	"followthrough/adapters/slack/slacktest"
 	"followthrough/bot"
-	"followthrough/prompts"
-	"followthrough/store"
+	"followthrough/bot/bottest"
 )
 
 const (
@@ -24,54 +22,46 @@ const (
 	wait     = 10 * time.Second
 )
 
+// bg is the context of the tests' own calls.
+var bg = context.Background()
+
+// rig is the real adapter (the real slack-go client) against a fake
+// Slack on 127.0.0.1, with the shared test kit's engine, store and
+// words. The engine's clock is simulated; the adapter keeps the real
+// one: it paces and ages what it sends by the time that passes for
+// Slack.
 type rig struct {
-	clock  *bot.SimClock // nil: the engine runs on the real clock
-	fake   *slacktest.Fake
-	db     *store.DB
-	engine *bot.Engine
-	a      *slack.Adapter
-	done   chan error
+	*bottest.Kit
+	fake *slacktest.Fake
+	a    *slack.Adapter
+	done chan error
 }
 
-// start runs the real adapter (real slack-go client) against a fake Slack
-// on 127.0.0.1, with a real bbolt store.
+// start runs the adapter with the engine's clock starting now.
 func start(t *testing.T, mode string, tweak ...func(*slack.Options)) *rig {
 	t.Helper()
-	return startAt(t, mode, nil, tweak...)
+	return startAt(t, mode, time.Now(), tweak...)
 }
 
-// startAt is start with the engine on a simulated clock (nil: the real
-// one), for tests that move time to fire reminders and weekly rounds.
-// The adapter keeps the real clock: it paces and ages what it sends by
-// the time that passes for Slack.
-func startAt(t *testing.T, mode string, clock *bot.SimClock, tweak ...func(*slack.Options)) *rig {
+// startAt is start with the engine's clock starting at begin, for tests
+// that move time to fire reminders and weekly rounds.
+func startAt(t *testing.T, mode string, begin time.Time, tweak ...func(*slack.Options)) *rig {
 	t.Helper()
 	fake := slacktest.New(t, botToken, appToken)
 	fake.AddUser(slacktest.User{ID: "UANA", Name: "ana", DisplayName: "Ana", TZ: "America/New_York"})
 	fake.AddUser(slacktest.User{ID: "UBEN", Name: "ben", TZ: "Asia/Kolkata"})
 	fake.AddUser(slacktest.User{ID: "UADM", Name: "ada", TZ: "Europe/Berlin", Admin: true})
-	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	words, _ := prompts.New("")
 	queued := make(chan struct{}, 1)
-	var engineClock bot.Clock // the engine's default, the real clock
-	if clock != nil {
-		engineClock = clock
-	}
-	engine, err := bot.New(bot.Config{Store: db, Words: words, DefaultZone: "UTC", Clock: engineClock,
-		Queued: func() {
+	k := bottest.New(t, bottest.Options{Start: begin, Zone: "UTC", NoSync: true, Configure: func(c *bot.Config) {
+		c.Queued = func() {
 			select {
 			case queued <- struct{}{}:
 			default:
 			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+		}
+	}})
 	o := slack.Options{BotToken: botToken, AppToken: appToken, SigningSecret: secret, Mode: mode, APIURL: fake.APIURL,
-		Engine: engine, Store: db, Queued: queued, PerChannel: time.Millisecond, Rate: 1000}
+		Engine: k.Engine, Store: k.DB, Queued: queued, PerChannel: time.Millisecond, Rate: 1000}
 	for _, f := range tweak {
 		f(&o)
 	}
@@ -80,8 +70,10 @@ func startAt(t *testing.T, mode string, clock *bot.SimClock, tweak ...func(*slac
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &rig{clock: clock, fake: fake, db: db, engine: engine, a: a, done: make(chan error, 1)}
+	r := &rig{Kit: k, fake: fake, a: a, done: make(chan error, 1)}
 	go func() { r.done <- a.Run(ctx) }()
+	// Registered after the kit's: runs first, so the adapter stops
+	// before the database closes.
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -89,7 +81,6 @@ func startAt(t *testing.T, mode string, clock *bot.SimClock, tweak ...func(*slac
 		case <-time.After(wait):
 			t.Error("adapter did not stop")
 		}
-		db.Close()
 	})
 	select {
 	case <-a.Started():
@@ -157,6 +148,24 @@ func (r *rig) expect(t *testing.T, channel string, n int, want string) slacktest
 	panic("unreachable")
 }
 
+// command runs the slash command with text from user in channel and
+// waits for its answer containing want, which comes from the outbox
+// through the command's response_url, for the person alone: the ack
+// carries none.
+func (r *rig) command(t *testing.T, user, channel, text, want string) string {
+	t.Helper()
+	n := len(postsTo(r.fake.Calls(), "response_url"))
+	env := r.fake.Slash(t, user, channel, text)
+	if ack := r.fake.WaitAck(t, env, wait); len(ack) > 0 && string(ack) != "null" {
+		t.Errorf("%q was acked with %s; want an empty ack, the answer following", text, ack)
+	}
+	c := r.expect(t, "response_url", n, want)
+	if c.Params["response_type"] != "ephemeral" {
+		t.Errorf("the answer to %q is %q, not ephemeral", text, c.Params["response_type"])
+	}
+	return textOf(c)
+}
+
 // say sends a DM and waits for the answer that contains want.
 func (r *rig) say(t *testing.T, user, text, want string) slacktest.Call {
 	t.Helper()
@@ -179,7 +188,7 @@ func onboard(t *testing.T, r *rig, user string) {
 
 func person(t *testing.T, r *rig, user string) *bot.Person {
 	t.Helper()
-	p, ok, err := r.db.Person(bot.NewPersonID("slack", "T0001", user))
+	p, ok, err := r.DB.Person(bg, bot.NewPersonID("slack", "T0001", user))
 	if err != nil || !ok {
 		t.Fatalf("person %s: %v %v", user, ok, err)
 	}
@@ -239,8 +248,8 @@ func TestDMConversationUsesSlacksTimeZone(t *testing.T) {
 	}
 	onboard(t, r, "UANA")
 	p := person(t, r, "UANA")
-	if p.Zone != "America/New_York" || !p.Onboarded || p.Group != "T0001" {
-		t.Errorf("person = zone %q onboarded %v group %q", p.Zone, p.Onboarded, p.Group)
+	if p.Identity.Zone != "America/New_York" || !p.Plan.Onboarded || p.Membership("T0001") == nil || p.Identity.Handle != "ana" {
+		t.Errorf("person = zone %q onboarded %v groups %v handle %q", p.Identity.Zone, p.Plan.Onboarded, p.GroupNames(), p.Identity.Handle)
 	}
 	plan := textOf(postsTo(r.fake.Calls(), "DUANA")[len(postsTo(r.fake.Calls(), "DUANA"))-1])
 	if !strings.Contains(plan, "America/New_York") {
@@ -303,7 +312,7 @@ func TestSlashCommandButtonsAndAppHome(t *testing.T) {
 	}
 	r.fake.Click(t, "UANA", "CTEAM", ids["done"], "done")
 	r.expect(t, "response_url", before+1, "open the draft")
-	if got := person(t, r, "UANA").CheckIns; got != 1 {
+	if got := person(t, r, "UANA").Counts.CheckIns; got != 1 {
 		t.Errorf("check-ins = %d", got)
 	}
 	// The App Home shows the plan and the streak, refreshed after it.
@@ -354,16 +363,19 @@ func TestGoalFormInAModal(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(view, "ft-modal|goal") || !strings.Contains(view, "plain_text_input") {
-		t.Fatalf("modal = %s", view)
+	var modal struct {
+		CallbackID string `json:"callback_id"`
+	}
+	if err := json.Unmarshal([]byte(view), &modal); err != nil || modal.CallbackID == "" || !strings.Contains(view, "plain_text_input") {
+		t.Fatalf("modal = %s (%v)", view, err)
 	}
 	// An empty form is refused in the form itself.
-	env = r.fake.Submit(t, "UANA", "ft-modal|goal", "DUANA", map[string]map[string]string{"text": {"text": "  "}})
+	env = r.fake.Submit(t, "UANA", modal.CallbackID, "DUANA", map[string]map[string]string{"text": {"text": "  "}})
 	if ack := string(r.fake.WaitAck(t, env, wait)); !strings.Contains(ack, "errors") {
 		t.Errorf("an empty goal was acked with %s", ack)
 	}
 	n := len(postsTo(r.fake.Calls(), "DUANA"))
-	r.fake.Submit(t, "UANA", "ft-modal|goal", "DUANA", map[string]map[string]string{"text": {"text": "Finish the thesis draft by March"}})
+	r.fake.Submit(t, "UANA", modal.CallbackID, "DUANA", map[string]map[string]string{"text": {"text": "Finish the thesis draft by March"}})
 	r.expect(t, "DUANA", n, "Finish the thesis draft by March")
 }
 
@@ -439,7 +451,7 @@ func TestPermanentRefusalIsRecordedNotRetried(t *testing.T) {
 			}
 			return false
 		})
-		failed, _ = r.db.Undelivered("slack")
+		failed, _ = r.DB.Undelivered(bg, "slack")
 	}
 	if len(failed) != 1 || !strings.Contains(failed[0].Reason, "/invite") {
 		t.Fatalf("undelivered = %+v", failed)
@@ -488,19 +500,28 @@ func TestSocketReconnectsAfterDisconnectAndDrop(t *testing.T) {
 	r.say(t, "UBEN", "skip", "What's the goal")
 }
 
+// TestSetupIsForAdminsAndPicksTheChannel: /followthrough setup
+// #channel goes to the engine with the channel by name: a member is
+// refused, an admin (users.info) picks it, each answered privately; then
+// public wins go there and private ones never do.
 func TestSetupIsForAdminsAndPicksTheChannel(t *testing.T) {
 	r := start(t, slack.Socket)
-	env := r.fake.Slash(t, "UANA", "CTEAM", "setup <#CWINS|wins>")
-	if ack := string(r.fake.WaitAck(t, env, wait)); !strings.Contains(ack, "Only workspace admins") {
-		t.Errorf("a member's setup acked with %s", ack)
+	r.command(t, "UANA", "CTEAM", "setup <#CWINS|wins>", "Only workspace admins")
+	if g, _ := r.DB.GroupSettings(bg, "T0001"); g.Channel != "" {
+		t.Fatalf("a member's setup changed the settings: %+v", g)
 	}
-	env = r.fake.Slash(t, "UADM", "CTEAM", "setup <#CWINS|wins>")
-	if ack := string(r.fake.WaitAck(t, env, wait)); !strings.Contains(ack, "Done") || !strings.Contains(ack, "ephemeral") {
-		t.Errorf("an admin's setup acked with %s", ack)
+	answer := r.command(t, "UADM", "CTEAM", "setup <#CWINS|wins>", "Done")
+	if !strings.Contains(answer, "#wins") {
+		t.Errorf("the admin's setup answered %q; want it to name #wins", answer)
 	}
-	g, err := r.db.GroupSettings("T0001")
-	if err != nil || g.Channel != "CWINS" || g.By != "UADM" {
+	g, err := r.DB.GroupSettings(bg, "T0001")
+	if err != nil || g.Channel != "CWINS" || g.ChannelName != "wins" || g.By != bot.NewPersonID("slack", "T0001", "UADM") {
 		t.Fatalf("group settings = %+v %v", g, err)
+	}
+	for _, c := range r.fake.Posts() {
+		if c.Params["channel"] == "CTEAM" || c.Params["channel"] == "CWINS" {
+			t.Errorf("setup's answer was posted in a channel: %s %v", c.Method, c.Params)
+		}
 	}
 	onboard(t, r, "UANA")
 	r.say(t, "UANA", "share public", "")
@@ -520,7 +541,7 @@ func TestSetupIsForAdminsAndPicksTheChannel(t *testing.T) {
 func TestUninstallDeletesTheWorkspace(t *testing.T) {
 	r := start(t, slack.Socket, func(o *slack.Options) { o.Channel = "CTEAM" })
 	onboard(t, r, "UANA")
-	r.db.SetGroupSettings("T0001", bot.GroupSettings{Channel: "CTEAM"})
+	r.DB.SetGroupSettings(bg, "T0001", bot.GroupSettings{Channel: "CTEAM"})
 	r.fake.EventCallback(t, map[string]any{"type": "app_uninstalled"}, 0, "")
 	select {
 	case err := <-r.done:
@@ -531,10 +552,10 @@ func TestUninstallDeletesTheWorkspace(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("Run did not stop after the uninstall")
 	}
-	if _, ok, _ := r.db.Person(bot.NewPersonID("slack", "T0001", "UANA")); ok {
+	if _, ok, _ := r.DB.Person(bg, bot.NewPersonID("slack", "T0001", "UANA")); ok {
 		t.Error("the person survived the uninstall")
 	}
-	if g, _ := r.db.GroupSettings("T0001"); g.Channel != "" {
+	if g, _ := r.DB.GroupSettings(bg, "T0001"); g.Channel != "" {
 		t.Errorf("the team's settings survived: %+v", g)
 	}
 	if r.a.Connected() {
@@ -595,7 +616,7 @@ func TestRevokedBotTokenDeletesTheWorkspace(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("Run did not stop after the bot token was revoked")
 	}
-	if _, ok, _ := r.db.Person(bot.NewPersonID("slack", "T0001", "UANA")); ok {
+	if _, ok, _ := r.DB.Person(bg, bot.NewPersonID("slack", "T0001", "UANA")); ok {
 		t.Error("the person survived the revocation")
 	}
 }

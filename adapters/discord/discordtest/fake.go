@@ -109,6 +109,47 @@ type Fake struct {
 	resumes   int
 	nextID    int
 	identify  chan struct{}
+	members   map[string]Member // guild id + "/" + user id -> the member
+	usernames map[string]string // user id -> the name they last wrote with
+}
+
+// Member is a guild member as the fake knows them: their name there and
+// their roles, which it puts on their interactions and resolves when
+// someone picks them in a user option.
+type Member struct {
+	UserID, Username, Nick string
+	Roles                  []string
+}
+
+// AddMember makes a user a member of a guild, with a nickname and roles.
+func (f *Fake) AddMember(guildID string, m Member) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.members == nil {
+		f.members = map[string]Member{}
+	}
+	f.members[Snowflake(guildID)+"/"+m.UserID] = m
+}
+
+func (f *Fake) member(guildID, userID string) (Member, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, ok := f.members[guildID+"/"+userID]
+	if !ok && f.usernames[userID] != "" {
+		return Member{UserID: userID, Username: f.usernames[userID]}, true // a member who has written in the guild
+	}
+	return m, ok
+}
+
+// saw remembers a user's name from something they sent, as Discord
+// knows every user's name.
+func (f *Fake) saw(userID, username string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.usernames == nil {
+		f.usernames = map[string]string{}
+	}
+	f.usernames[userID] = username
 }
 
 // New starts a fake Discord that accepts token; the test's end closes it.
@@ -525,19 +566,54 @@ func (f *Fake) DropConnection() {
 
 // DM dispatches a direct message from a user.
 func (f *Fake) DM(id, userID, username, text string) {
+	f.saw(userID, username)
 	f.Dispatch("MESSAGE_CREATE", map[string]any{"id": Snowflake(id), "channel_id": DMChannel(userID), "content": text, "type": 0,
 		"author": map[string]any{"id": userID, "username": username}})
 }
 
 // SlashCommand dispatches a slash command; guildID empty means in a DM.
 func (f *Fake) SlashCommand(id, guildID, userID, username, name string, options ...map[string]any) {
-	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 2, map[string]any{"id": "c-" + name, "name": name, "type": 1, "options": options}, 0))
+	f.SlashCommandWithPermissions(id, guildID, userID, username, name, 0, options...)
 }
 
-// Admin dispatches a slash command from a member with the given permissions.
+// SlashCommandWithPermissions dispatches a slash command from a member
+// with the given permissions. Like Discord, it resolves the channels and
+// roles among the options: the command's data carries their names
+// (ResolvedName).
 func (f *Fake) SlashCommandWithPermissions(id, guildID, userID, username, name string, permissions int64, options ...map[string]any) {
-	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 2, map[string]any{"id": "c-" + name, "name": name, "type": 1, "options": options}, permissions))
+	data := map[string]any{"id": "c-" + name, "name": name, "type": 1, "options": options}
+	channels, roles, users, members := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
+	for _, o := range options {
+		v := fmt.Sprint(o["value"])
+		switch fmt.Sprint(o["type"]) {
+		case "6": // a user: resolved as Discord does, with their guild membership
+			m, ok := f.member(Snowflake(guildID), v)
+			username := v
+			if ok {
+				username = m.Username
+			}
+			users[v] = map[string]any{"id": v, "username": username, "global_name": username}
+			if ok && guildID != "" {
+				roles := m.Roles
+				if roles == nil {
+					roles = []string{}
+				}
+				members[v] = map[string]any{"nick": m.Nick, "roles": roles}
+			}
+		case "7":
+			channels[v] = map[string]any{"id": v, "name": ResolvedName(v), "type": 0}
+		case "8":
+			roles[v] = map[string]any{"id": v, "name": ResolvedName(v)}
+		}
+	}
+	if len(channels) > 0 || len(roles) > 0 || len(users) > 0 {
+		data["resolved"] = map[string]any{"channels": channels, "roles": roles, "users": users, "members": members}
+	}
+	f.Dispatch("INTERACTION_CREATE", f.interaction(id, guildID, userID, username, 2, data, permissions))
 }
+
+// ResolvedName is the name the fake gives the channel or role id.
+func ResolvedName(id string) string { return "name-of-" + id }
 
 // Button dispatches a press on a button with the given custom id.
 func (f *Fake) Button(id, guildID, userID, username, customID string) {
@@ -551,6 +627,7 @@ func (f *Fake) ModalSubmit(id, guildID, userID, username, customID, inputID, val
 }
 
 func (f *Fake) interaction(id, guildID, userID, username string, kind int, data map[string]any, permissions int64) map[string]any {
+	f.saw(userID, username)
 	user := map[string]any{"id": userID, "username": username}
 	ix := map[string]any{"id": Snowflake(id), "application_id": f.AppID, "type": kind, "data": data, "token": "tok-" + id, "version": 1}
 	if guildID == "" {
@@ -559,7 +636,11 @@ func (f *Fake) interaction(id, guildID, userID, username string, kind int, data 
 	} else {
 		ix["guild_id"] = Snowflake(guildID)
 		ix["channel_id"] = Snowflake("chan-" + guildID)
-		ix["member"] = map[string]any{"user": user, "permissions": fmt.Sprint(permissions)}
+		member := map[string]any{"user": user, "permissions": fmt.Sprint(permissions)}
+		if m, ok := f.member(Snowflake(guildID), userID); ok {
+			member["roles"], member["nick"] = m.Roles, m.Nick
+		}
+		ix["member"] = member
 	}
 	return ix
 }

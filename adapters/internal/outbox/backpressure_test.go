@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -81,12 +80,12 @@ const (
 	hour          = time.Hour // the outage
 )
 
-func (a *arrivals) Pending(platform string, max int) ([]bot.Envelope, error) {
+func (a *arrivals) Pending(ctx context.Context, platform string, max int) ([]bot.Envelope, error) {
 	for a.arrived < a.minutes && !a.start.Add(time.Duration(a.arrived)*time.Minute).After(a.clock.Now()) {
 		a.queue(a.arrived)
 		a.arrived++
 	}
-	out, err := a.DB.Pending(platform, max)
+	out, err := a.DB.Pending(ctx, platform, max)
 	if err == nil && len(out) == 0 && a.arrived == a.minutes {
 		a.once.Do(func() { close(a.drained) })
 	}
@@ -98,7 +97,7 @@ func (a *arrivals) Pending(platform string, max int) ([]bot.Envelope, error) {
 func (a *arrivals) queue(b int) {
 	at := a.start.Add(time.Duration(b) * time.Minute)
 	sender := bot.NewPersonID("test", "sender")
-	p, _, err := a.Person(sender)
+	p, _, err := a.Person(bg, sender)
 	if err != nil {
 		a.t.Error(err)
 		return
@@ -107,14 +106,14 @@ func (a *arrivals) queue(b int) {
 		p = &bot.Person{ID: sender}
 	}
 	expect := p.Version
-	p.LastSeen = at
+	p.Identity.LastSeen = at
 	replies := make([]bot.Reply, a.each)
 	for i := range replies {
 		key := fmt.Sprintf("%02d-%04d", b, i)
 		replies[i] = bot.Reply{Key: key, To: bot.NewPersonID("test", fmt.Sprint((b*a.each+i)%conversations)), Visibility: bot.Private,
 			Text: key + " " + strings.Repeat(".", a.pad), At: at, Reminder: i%4 == 0}
 	}
-	if err := a.Commit(bot.Change{Person: p, Expect: expect, Replies: replies}); err != nil {
+	if err := a.Commit(bg, bot.Change{Person: p, Expect: expect, Replies: replies}); err != nil {
 		a.t.Error(err)
 	}
 }
@@ -142,11 +141,7 @@ type outcome struct {
 // a Loop on the simulated clock, with a real bbolt store.
 func runOutage(t *testing.T, each int) outcome {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "o.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := newDB(t)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clock := &simClock{now: start}
 	src := &arrivals{DB: db, t: t, clock: clock, start: start, minutes: 60, each: each, pad: 300, drained: make(chan struct{})}
@@ -166,7 +161,7 @@ func runOutage(t *testing.T, each int) outcome {
 				o.heap = liveHeap()
 				// For scale: the backlog read into memory, as a sender
 				// that kept it there would hold it.
-				all, err := db.Pending("test", o.queued)
+				all, err := db.Pending(bg, "test", o.queued)
 				if err != nil || len(all) < o.queued/2 {
 					t.Errorf("read the backlog: %d, %v", len(all), err)
 				}
@@ -252,7 +247,7 @@ func checkOutage(t *testing.T, o outcome) {
 			t.Errorf("reminder %s sent %v after it fired, past the grace window", s.key, age)
 		}
 	}
-	failed, err := o.db.Undelivered("test")
+	failed, err := o.db.Undelivered(bg, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +270,7 @@ func checkOutage(t *testing.T, o outcome) {
 	if len(seen) != o.queued {
 		t.Errorf("%d of %d replies accounted for (sent or recorded)", len(seen), o.queued)
 	}
-	if left, _ := o.db.Pending("test", 1); len(left) != 0 {
+	if left, _ := o.db.Pending(bg, "test", 1); len(left) != 0 {
 		t.Errorf("the outbox is not empty: %+v", left[0].Reply.Key)
 	}
 	// Reminders that fired in the outage's first half were stale by its
@@ -307,11 +302,7 @@ func checkOutage(t *testing.T, o outcome) {
 // the platform stays down past MaxAge (24h), the replies that waited
 // that long are given up, with the reason, and the outbox is empty.
 func TestADayLongOutageGivesUpAtMaxAge(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "o.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := newDB(t)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clock := &simClock{now: start}
 	src := &arrivals{DB: db, t: t, clock: clock, start: start, minutes: 1, each: 30, pad: 10, drained: make(chan struct{})}
@@ -322,7 +313,7 @@ func TestADayLongOutageGivesUpAtMaxAge(t *testing.T) {
 			return outbox.RetryLater{After: time.Second, Err: errors.New("connection refused")}
 		}}
 	runUntil(t, l, src.drained, 60*time.Second, "the outbox was not emptied")
-	failed, _ := db.Undelivered("test")
+	failed, _ := db.Undelivered(bg, "test")
 	if len(failed) != 30 {
 		t.Fatalf("%d of 30 replies given up", len(failed))
 	}
@@ -391,7 +382,7 @@ func TestAFailingReplyWaitsItsOwnBackOff(t *testing.T) {
 			t.Errorf("person %d got %d replies: %.80v…", p, len(g), g)
 		}
 	}
-	failed, _ := db.Undelivered("test")
+	failed, _ := db.Undelivered(bg, "test")
 	if len(failed) != 1 || failed[0].Envelope.Reply.Key != "0-0" || !strings.Contains(failed[0].Reason, "gave up after 5 failed attempts") {
 		t.Errorf("undelivered = %+v", failed)
 	}

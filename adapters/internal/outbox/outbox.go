@@ -63,11 +63,32 @@ func (r RetryLater) Error() string { return fmt.Sprintf("retry in %v: %v", r.Aft
 
 func (r RetryLater) Unwrap() error { return r.Err }
 
-// Store is the outbox in the store.
+// Store is the outbox in the store: what the Loop reads and records.
 type Store interface {
-	Pending(platform string, max int) ([]bot.Envelope, error)
-	Delivered(platform string, seqs ...uint64) error
-	GiveUp(env bot.Envelope, reason string, at time.Time) error
+	// Pending returns up to max queued replies for a platform, oldest
+	// first.
+	Pending(ctx context.Context, platform string, max int) ([]bot.Envelope, error)
+	// Delivered removes replies the platform accepted.
+	Delivered(ctx context.Context, platform string, seqs ...uint64) error
+	// GiveUp records a reply the platform refused for good, with why,
+	// and takes it out of the outbox.
+	GiveUp(ctx context.Context, env bot.Envelope, reason string, at time.Time) error
+}
+
+// DeliveryStore is everything an adapter keeps in the store: the outbox
+// (Store), how to reach people (their DM channel, whether DMs are
+// closed, the group they last wrote from) and, read only, the groups'
+// settings (the channel a group's public posts go to). Group settings
+// and workspaces change only through the engine (setup, ForgetWorkspace),
+// never through an adapter. store.DB implements it.
+type DeliveryStore interface {
+	Store
+	// Address returns how to reach a person (zero when not known).
+	Address(ctx context.Context, id bot.PersonID) (bot.Address, error)
+	// SetAddress records how to reach a person.
+	SetAddress(ctx context.Context, id bot.PersonID, a bot.Address) error
+	// GroupSettings returns a group's settings (zero when never set up).
+	GroupSettings(ctx context.Context, group string) (bot.GroupSettings, error)
 }
 
 // Loop drains one platform's outbox.
@@ -231,7 +252,7 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 	var failed error // the last failure worth a back-off
 	inARow := 0      // failures since the last reply the platform answered
 	for {
-		batch, err := l.Store.Pending(l.Platform, page)
+		batch, err := l.Store.Pending(ctx, l.Platform, page)
 		if err != nil || len(batch) == 0 {
 			return 0, cmp.Or(err, failed)
 		}
@@ -257,8 +278,7 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 			if blocked[key] {
 				continue
 			}
-			if why := l.expired(env); why != "" {
-				l.giveUp(env, "expired", why)
+			if l.dropExpired(ctx, env) {
 				progressed = true
 				continue
 			}
@@ -277,6 +297,10 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 			if !l.paceWait(ctx) {
 				return 0, nil
 			}
+			if l.dropExpired(ctx, env) { // it aged past its time waiting for its slot
+				progressed = true
+				continue
+			}
 			err := l.deliver(ctx, env)
 			l.sent(key)
 			var p Permanent
@@ -287,12 +311,14 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 				l.accepted++
 				inARow = 0
 				l.forget(env.Seq)
-				if err := l.Store.Delivered(l.Platform, env.Seq); err != nil {
+				// The platform took it: recorded even while shutting down,
+				// or it would be sent again at the next start.
+				if err := l.Store.Delivered(context.WithoutCancel(ctx), l.Platform, env.Seq); err != nil {
 					return 0, err
 				}
 			case errors.As(err, &p):
 				inARow = 0 // the platform answered: it is up
-				l.giveUp(env, p.Kind, p.Reason)
+				l.giveUp(ctx, env, p.Kind, p.Reason)
 			case ctx.Err() != nil:
 				return 0, nil
 			case errors.As(err, &rl) && rl.RateLimited:
@@ -301,7 +327,7 @@ func (l *Loop) drain(ctx context.Context) (time.Duration, error) {
 			default:
 				l.Metrics.Failed(l.Platform, "retry")
 				if n := l.charge(env.Seq); n >= l.MaxAttempts {
-					l.giveUp(env, "attempts", fmt.Sprintf("gave up after %d failed attempts: %v", n, err))
+					l.giveUp(ctx, env, "attempts", fmt.Sprintf("gave up after %d failed attempts: %v", n, err))
 					break
 				}
 				// Keep this conversation's order; the others go on,
@@ -389,6 +415,16 @@ func (l *Loop) forget(seq uint64) {
 	delete(l.parts, seq)
 }
 
+// dropExpired gives up a reply that should not be sent any more, and
+// reports whether it did.
+func (l *Loop) dropExpired(ctx context.Context, env bot.Envelope) bool {
+	why := l.expired(env)
+	if why != "" {
+		l.giveUp(ctx, env, "expired", why)
+	}
+	return why != ""
+}
+
 // expired says why a reply should not be sent any more, or "".
 func (l *Loop) expired(env bot.Envelope) string {
 	queued := env.Queued
@@ -408,11 +444,13 @@ func (l *Loop) expired(env bot.Envelope) string {
 	return ""
 }
 
-func (l *Loop) giveUp(env bot.Envelope, kind, reason string) {
+// giveUp records a reply as undeliverable, with why; the record is made
+// even while shutting down.
+func (l *Loop) giveUp(ctx context.Context, env bot.Envelope, kind, reason string) {
 	l.Metrics.Failed(l.Platform, kind)
 	l.forget(env.Seq)
 	l.Log.Warn(l.Platform+": reply undeliverable", "to", env.Reply.To, "reason", reason)
-	if err := l.Store.GiveUp(env, reason, l.Now()); err != nil {
+	if err := l.Store.GiveUp(context.WithoutCancel(ctx), env, reason, l.Now()); err != nil {
 		l.Log.Error(l.Platform+": record undeliverable", "err", err)
 	}
 }
@@ -463,7 +501,7 @@ func (l *Loop) sent(key string) {
 // Conversation names the stream a reply belongs to, for order and
 // pacing: the group's channel, or the person.
 func Conversation(r bot.Reply) string {
-	if r.Visibility == bot.Group {
+	if r.Visibility == bot.Public {
 		return "g:" + r.Place.Group
 	}
 	return "p:" + string(r.To)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,28 +12,34 @@ import (
 
 	"followthrough/adapters/internal/outbox"
 	"followthrough/bot"
+	"followthrough/bot/bottest"
 	"followthrough/store"
 )
+
+// bg is the context of the tests' own calls to the store.
+var bg = context.Background()
+
+// newDB is an empty store of the shared test kit, for an outbox.
+func newDB(t *testing.T) *store.DB {
+	t.Helper()
+	return bottest.New(t, bottest.Options{NoSync: true}).DB
+}
 
 // queue puts n replies per person in the test platform's outbox, through
 // a real bbolt store, and returns it.
 func queue(t *testing.T, people, n int, reminder bool) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "o.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := newDB(t)
 	for i := 0; i < n; i++ {
 		for p := 0; p < people; p++ {
 			id := bot.NewPersonID("test", fmt.Sprint(p))
-			person, _, _ := db.Person(id)
+			person, _, _ := db.Person(bg, id)
 			if person == nil {
 				person = &bot.Person{ID: id}
 			}
 			expect := person.Version
-			person.LastSeen = time.Now()
-			err := db.Commit(bot.Change{Person: person, Expect: expect, Replies: []bot.Reply{{
+			person.Identity.LastSeen = time.Now()
+			err := db.Commit(bg, bot.Change{Person: person, Expect: expect, Replies: []bot.Reply{{
 				Key: fmt.Sprintf("%d-%d", p, i), To: id, Text: fmt.Sprintf("message %d", i), Reminder: reminder}}})
 			if err != nil {
 				t.Fatal(err)
@@ -67,7 +72,7 @@ func run(t *testing.T, db *store.DB, l *outbox.Loop, deliver func(bot.Envelope) 
 	defer func() { cancel(); <-done }()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		pending, err := db.Pending("test", 1)
+		pending, err := db.Pending(bg, "test", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +126,7 @@ func TestEveryReplyOnceInOrderThroughFailures(t *testing.T) {
 			t.Errorf("person %d got %v", p, got[id])
 		}
 	}
-	failed, _ := db.Undelivered("test")
+	failed, _ := db.Undelivered(bg, "test")
 	if len(failed) != 1 || failed[0].Envelope.Reply.Key != "3-13" || failed[0].Reason != "DMs closed" {
 		t.Errorf("undelivered = %+v", failed)
 	}
@@ -131,7 +136,7 @@ func TestEveryReplyOnceInOrderThroughFailures(t *testing.T) {
 func add(t *testing.T, db *store.DB, p int, key, text string) {
 	t.Helper()
 	id := bot.NewPersonID("test", fmt.Sprint(p))
-	person, _, err := db.Person(id)
+	person, _, err := db.Person(bg, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +144,8 @@ func add(t *testing.T, db *store.DB, p int, key, text string) {
 		person = &bot.Person{ID: id}
 	}
 	expect := person.Version
-	person.LastSeen = time.Now()
-	if err := db.Commit(bot.Change{Person: person, Expect: expect, Replies: []bot.Reply{{Key: key, To: id, Text: text}}}); err != nil {
+	person.Identity.LastSeen = time.Now()
+	if err := db.Commit(bg, bot.Change{Person: person, Expect: expect, Replies: []bot.Reply{{Key: key, To: id, Text: text}}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -171,7 +176,7 @@ func TestNothingIsRetriedForever(t *testing.T) {
 	if n := len(got[bot.NewPersonID("test", "1")]); n != others {
 		t.Errorf("%d of the other person's %d replies delivered", n, others)
 	}
-	failed, _ := db.Undelivered("test")
+	failed, _ := db.Undelivered(bg, "test")
 	if len(failed) != 1 || !strings.Contains(failed[0].Reason, "gave up after 3 failed attempts") {
 		t.Errorf("undelivered = %+v", failed)
 	}
@@ -197,7 +202,7 @@ func TestAnOutageCostsNoReplyItsTries(t *testing.T) {
 			t.Errorf("person %d got %s", p, g)
 		}
 	}
-	if failed, _ := db.Undelivered("test"); len(failed) != 0 {
+	if failed, _ := db.Undelivered(bg, "test"); len(failed) != 0 {
 		t.Errorf("an outage cost replies: %+v", failed)
 	}
 }
@@ -209,7 +214,7 @@ func TestStaleRemindersAreDroppedAfterAnOutage(t *testing.T) {
 	if len(got) != 0 {
 		t.Errorf("stale reminders were sent: %v", got)
 	}
-	failed, _ := db.Undelivered("test")
+	failed, _ := db.Undelivered(bg, "test")
 	if len(failed) != 6 || !strings.Contains(failed[0].Reason, "past the grace window") {
 		t.Errorf("undelivered = %d, first %+v", len(failed), failed[0])
 	}
@@ -274,7 +279,7 @@ func TestShutdownLetsTheSendInProgressFinish(t *testing.T) {
 	if cancelledWhileSending {
 		t.Fatal("shutdown cut off the send in progress")
 	}
-	if pending, err := db.Pending("test", 10); err != nil || len(pending) != 0 {
+	if pending, err := db.Pending(bg, "test", 10); err != nil || len(pending) != 0 {
 		t.Fatalf("the reply the platform took is still queued (would be sent twice): %+v, %v", pending, err)
 	}
 }

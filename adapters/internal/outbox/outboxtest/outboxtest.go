@@ -3,33 +3,36 @@
 package outboxtest
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"followthrough/adapters/internal/outbox"
 	"followthrough/bot"
-	"followthrough/store"
 )
 
-// Watched is a store, as an adapter sees it, that tells the test each
-// time a reply leaves the outbox (delivered or given up).
+// Watched is a delivery store, as an adapter sees it, that tells the
+// test each time a reply leaves the outbox (delivered or given up).
 type Watched struct {
-	*store.DB
+	outbox.DeliveryStore
 	left chan struct{}
 }
 
-// Watch wraps db.
-func Watch(db *store.DB) *Watched { return &Watched{DB: db, left: make(chan struct{}, 1)} }
+// Watch wraps s.
+func Watch(s outbox.DeliveryStore) *Watched {
+	return &Watched{DeliveryStore: s, left: make(chan struct{}, 1)}
+}
 
 // Delivered removes replies from the outbox, and tells the test.
-func (w *Watched) Delivered(platform string, seqs ...uint64) error {
+func (w *Watched) Delivered(ctx context.Context, platform string, seqs ...uint64) error {
 	defer w.poke()
-	return w.DB.Delivered(platform, seqs...)
+	return w.DeliveryStore.Delivered(ctx, platform, seqs...)
 }
 
 // GiveUp records a reply as undeliverable, and tells the test.
-func (w *Watched) GiveUp(env bot.Envelope, reason string, at time.Time) error {
+func (w *Watched) GiveUp(ctx context.Context, env bot.Envelope, reason string, at time.Time) error {
 	defer w.poke()
-	return w.DB.GiveUp(env, reason, at)
+	return w.DeliveryStore.GiveUp(ctx, env, reason, at)
 }
 
 func (w *Watched) poke() {
@@ -45,7 +48,7 @@ func (w *Watched) Drained(t testing.TB, platform string, timeout time.Duration) 
 	t.Helper()
 	deadline := time.After(timeout)
 	for {
-		left, err := w.Pending(platform, 1)
+		left, err := w.Pending(context.Background(), platform, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
