@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"followthrough/store"
+	"followthrough/store/postgres"
 )
 
 // parseDBFlag parses the --db flag the offline database commands share.
 func parseDBFlag(name string, args []string, stderr io.Writer) (*flag.FlagSet, *string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", defaultDBPath(), "database file")
+	dbPath := fs.String("db", defaultDBPath(), "database file, or a postgres:// URL")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, nil, err
@@ -28,13 +29,16 @@ func parseDBFlag(name string, args []string, stderr io.Writer) (*flag.FlagSet, *
 
 // runBackup copies the database of a stopped bot. A running bot holds
 // the file and takes its own backups (backup.dir in the config).
-func runBackup(args []string, stdout, stderr io.Writer) error {
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dbPath, err := parseDBFlag("backup", args, stderr)
 	if err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("usage: followthrough backup --db FILE OUT")}
+	}
+	if postgres.IsURL(*dbPath) {
+		return errBackupPostgres
 	}
 	db, err := store.Open(*dbPath, store.Options{ReadOnly: true, LockTimeout: 500 * time.Millisecond})
 	if errors.Is(err, store.ErrInUse) {
@@ -44,7 +48,7 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.BackupTo(fs.Arg(0))
+	n, err := db.BackupTo(ctx, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -53,23 +57,15 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 }
 
 // runCheck runs the consistency check on a database file.
-func runCheck(args []string, stdout, stderr io.Writer) error {
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	_, dbPath, err := parseDBFlag("check", args, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(*dbPath, store.Options{ReadOnly: true, LockTimeout: 500 * time.Millisecond})
-	if err != nil {
+	if err := checkDatabase(ctx, *dbPath, func(e error) { fmt.Fprintln(stdout, "problem:", e) }); err != nil {
 		return err
 	}
-	defer db.Close()
-	if errs := db.Check(); len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprintln(stdout, "problem:", e)
-		}
-		return fmt.Errorf("%s has %d consistency problems; restore from a backup", *dbPath, len(errs))
-	}
-	fmt.Fprintf(stdout, "%s is consistent\n", *dbPath)
+	fmt.Fprintf(stdout, "%s is consistent\n", describeDatabase(*dbPath))
 	return nil
 }
 
@@ -85,7 +81,7 @@ func startBackups(ctx context.Context, db *store.DB, dir string, every time.Dura
 			case <-ctx.Done():
 				return
 			case now := <-t.C:
-				path, err := db.BackupRotating(dir, keep, now)
+				path, err := db.BackupRotating(ctx, dir, keep, now)
 				if err != nil {
 					log.Error("scheduled backup failed", "dir", dir, "err", err)
 					continue

@@ -1,3 +1,5 @@
+//go:build bench
+
 package main
 
 import (
@@ -47,6 +49,7 @@ type benchResult struct {
 	CPUs             int     `json:"cpus"`
 	engineResult
 	deliveryResult
+	postgresResult
 }
 
 // childReport is what a measuring child process prints.
@@ -78,6 +81,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	steadyFor := fs.Duration("steady-for", 5*time.Second, "how long the latency test runs")
 	messages := fs.Int("messages", 500, "messages in the delivery test")
 	limit := fs.Int("limit", 50, "the fake Discord's global limit, requests per second")
+	pgServer := fs.String("postgres", os.Getenv("FOLLOWTHROUGH_BENCH_POSTGRES"), "a PostgreSQL server (postgres://...) to measure the engine on too, in a schema of its own; default $FOLLOWTHROUGH_BENCH_POSTGRES")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -110,7 +114,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "bench.db")
 	fmt.Fprintf(stderr, "bench: writing %d people (%d due at %s) to %s\n", *people, *due, spikeAt.Format("15:04 MST"), path)
-	if err := benchPopulate(path, *people, *due); err != nil {
+	if err := benchPopulate(ctx, path, *people, *due); err != nil {
 		return err
 	}
 	self, err := os.Executable()
@@ -134,12 +138,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	var pg postgresResult
+	if *pgServer != "" {
+		fmt.Fprintf(stderr, "bench: the same on PostgreSQL (%s), and raw PostgreSQL doing the same writes\n", describeDatabase(*pgServer))
+		if pg, err = benchPostgres(ctx, *pgServer, *enginePeople, *events, *workers, *steady, *steadyFor); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stderr, "bench: delivery of %d messages through discordgo to a fake Discord allowing %d/s\n", *messages, *limit)
 	del, err := benchDelivery(ctx, dir, *messages, *limit)
 	if err != nil {
 		return err
 	}
-	res := benchResult{engineResult: eng, deliveryResult: del,
+	res := benchResult{engineResult: eng, deliveryResult: del, postgresResult: pg,
 		SpikePeople: *people, SpikeDue: *due, SpikeQueueS: index.QueueS, SpikeRSSMB: index.RSS,
 		SpikeAnonMB: index.Anon, IdleRSSMB: index.IdleRSS, StartupS: index.StartupS,
 		NaiveCronRSSMB: naive.RSS, NaiveCronAnonMB: naive.Anon,
@@ -161,6 +172,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(tw, "  what each event wrote\tperson %d B, win %d B, outbox entry %d B, event id %d B (and its time)\n",
 		res.Shape.Person, res.Shape.Win, res.Shape.Outbox, res.Shape.EventID)
 	fmt.Fprintf(tw, "  latency at a steady %d/s\tp50 %.2f ms, p99 %.2f ms\n", res.SteadyRate, res.P50ms, res.P99ms)
+	if *pgServer != "" {
+		fmt.Fprintf(tw, "engine on PostgreSQL\tthe same events, one instance, a pool of %d connections\n", res.PgConns)
+		fmt.Fprintf(tw, "  throughput\t%.0f events/s (bbolt: %.0f)\n", res.PgEventsPerS, res.EventsPerS)
+		fmt.Fprintf(tw, "  raw PostgreSQL, the same writes\t%.0f events' writes/s (engine at %.0f%% of it)\n", res.PgRawPerS, 100*res.PgOfRaw)
+		fmt.Fprintf(tw, "  what each event wrote\tperson %d B, win %d B, outbox entry %d B, event id %d B\n",
+			res.PgShape.Person, res.PgShape.Win, res.PgShape.Outbox, res.PgShape.EventID)
+		fmt.Fprintf(tw, "  latency at a steady %d/s\tp50 %.2f ms, p99 %.2f ms (bbolt: p50 %.2f ms, p99 %.2f ms)\n",
+			res.SteadyRate, res.PgP50ms, res.PgP99ms, res.P50ms, res.P99ms)
+	}
 	fmt.Fprintf(tw, "delivery\t%d messages through discordgo, the fake Discord allowing %d/s\n", res.Messages, res.LimitPerS)
 	fmt.Fprintf(tw, "  time\t%.2f s; the limit allows %.2f s at best (%.2fx)\n", res.Seconds, res.BoundS, res.OverBound)
 	fmt.Fprintf(tw, "  answered 429\t%d of %d requests\n", res.Got429, res.Requests)
@@ -191,7 +211,7 @@ var benchZones = []string{"Europe/Berlin", "America/New_York", "Asia/Kolkata", "
 
 // benchPopulate writes people with daily reminders spread over the day,
 // due of them at spikeAt.
-func benchPopulate(path string, people, due int) error {
+func benchPopulate(ctx context.Context, path string, people, due int) error {
 	db, err := store.Open(path, store.Options{NoSync: true})
 	if err != nil {
 		return err
@@ -215,23 +235,23 @@ func benchPopulate(path string, people, due int) error {
 		local := at.In(loc)
 		hhmm := fmt.Sprintf("%02d:%02d", local.Hour(), local.Minute())
 		p := &bot.Person{
-			ID: bot.NewPersonID("bench", strconv.Itoa(i)), Name: "Person " + strconv.Itoa(i), Zone: zone,
-			Version: 1, Joined: spikeAt.Add(-30 * 24 * time.Hour), LastSeen: spikeAt.Add(-time.Hour),
-			Goal: "Write 300 words of my novel every weekday", Step: "open the draft and write one sentence",
-			StartingReason: "my writing group meets monthly and I keep arriving empty-handed",
-			Anchor:         bot.Anchor{Habit: "my morning coffee", Time: hhmm},
-			Schedule:       bot.Schedule{Cron: fmt.Sprintf("%d %d * * *", local.Minute(), local.Hour()), Label: "daily at " + hhmm},
-			NextReminder:   at, Onboarded: true,
+			ID: bot.NewPersonID("bench", strconv.Itoa(i)), Version: 1,
+			Identity: bot.Identity{Name: "Person " + strconv.Itoa(i), Zone: zone,
+				Joined: spikeAt.Add(-30 * 24 * time.Hour), LastSeen: spikeAt.Add(-time.Hour)},
+			Plan: bot.Plan{Goal: "Write 300 words of my novel every weekday", Step: "open the draft and write one sentence",
+				StartingReason: "my writing group meets monthly and I keep arriving empty-handed",
+				Anchor:         bot.Anchor{Habit: "my morning coffee", Time: hhmm}, Onboarded: true},
+			Schedule: bot.Schedule{Cron: fmt.Sprintf("%d %d * * *", local.Minute(), local.Hour()), Label: "daily at " + hhmm, Next: at},
 		}
 		batch = append(batch, p)
 		if len(batch) == cap(batch) {
-			if err := db.Import(batch, 0); err != nil {
+			if err := db.Import(ctx, batch, 0); err != nil {
 				return err
 			}
 			batch = batch[:0]
 		}
 	}
-	return db.Import(batch, 0)
+	return db.Import(ctx, batch, 0)
 }
 
 // benchIndexChild is Follow Through's design: open the database, find the
@@ -252,7 +272,7 @@ func benchIndexChild(ctx context.Context, path string, due int, cpuProfile strin
 	if err != nil {
 		return err
 	}
-	next, ok, err := engine.NextDue()
+	next, ok, err := engine.NextDue(ctx)
 	if err != nil || !ok || !next.Equal(spikeAt) && due > 0 {
 		return fmt.Errorf("bench: next due %v %v %v; want %v", next, ok, err, spikeAt)
 	}
@@ -277,7 +297,7 @@ func benchIndexChild(ctx context.Context, path string, due int, cpuProfile strin
 		return err
 	}
 	rep.QueueS = time.Since(t0).Seconds()
-	queued, err := db.Pending("bench", due+1)
+	queued, err := db.Pending(ctx, "bench", due+1)
 	if err != nil {
 		return err
 	}

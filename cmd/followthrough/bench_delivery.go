@@ -1,3 +1,5 @@
+//go:build bench
+
 package main
 
 import (
@@ -66,14 +68,14 @@ func benchDelivery(ctx context.Context, dir string, n, limit int) (deliveryResul
 	now := time.Now()
 	for i := 0; i < people; i++ {
 		id := bot.NewPersonID(discord.Platform, strconv.Itoa(100+i))
-		if err := db.SetAddress(id, bot.Address{DM: discordtest.DMChannel(strconv.Itoa(100 + i))}); err != nil {
+		if err := db.SetAddress(ctx, id, bot.Address{DM: discordtest.DMChannel(strconv.Itoa(100 + i))}); err != nil {
 			return res, err
 		}
 		var replies []bot.Reply
 		for j := i; j < n; j += people {
 			replies = append(replies, bot.Reply{Key: "m" + strconv.Itoa(j), To: id, Visibility: bot.Private, Text: "bench message " + strconv.Itoa(j), At: now})
 		}
-		if err := db.Commit(bot.Change{Person: &bot.Person{ID: id, LastSeen: now}, Replies: replies}); err != nil {
+		if err := db.Commit(ctx, bot.Change{Person: &bot.Person{ID: id, Identity: bot.Identity{LastSeen: now}}, Replies: replies}); err != nil {
 			return res, err
 		}
 	}
@@ -88,7 +90,7 @@ func benchDelivery(ctx context.Context, dir string, n, limit int) (deliveryResul
 	start := time.Now()
 	go func() { done <- a.Run(runCtx) }()
 	for {
-		pending, err := db.Pending(discord.Platform, 1)
+		pending, err := db.Pending(ctx, discord.Platform, 1)
 		if err != nil {
 			cancel()
 			return res, err

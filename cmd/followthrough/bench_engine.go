@@ -1,3 +1,5 @@
+//go:build bench
+
 package main
 
 import (
@@ -41,78 +43,14 @@ func benchEngine(ctx context.Context, dir string, people, events, workers, stead
 		return res, err
 	}
 	defer db.Close()
-	words, err := prompts.New("")
+	all, err := fillForEngine(ctx, db, people)
 	if err != nil {
 		return res, err
 	}
-	engine, err := bot.New(bot.Config{Store: db, Words: words})
-	if err != nil {
+	if res.EventsPerS, res.P50ms, res.P99ms, err = loadEngine(ctx, db, all, events, workers, steady, steadyFor); err != nil {
 		return res, err
 	}
-	now := time.Now()
-	all := make([]*bot.Person, people)
-	for i := range all {
-		all[i] = &bot.Person{ID: bot.NewPersonID("bench", strconv.Itoa(i)), Name: "Person " + strconv.Itoa(i), Zone: benchZones[i%len(benchZones)],
-			Version: 1, Joined: now.Add(-30 * 24 * time.Hour), LastSeen: now.Add(-time.Hour), Onboarded: true,
-			Goal: "Write 300 words of my novel every weekday", Step: "open the draft and write one sentence",
-			Anchor: bot.Anchor{Habit: "my morning coffee", Time: "09:00"}, Schedule: bot.Schedule{Cron: "0 9 * * *", Label: "daily at 09:00"}}
-	}
-	if err := db.Import(all, 0); err != nil {
-		return res, err
-	}
-	var seq atomic.Int64
-	handle := func(person int) error {
-		n := seq.Add(1)
-		_, err := engine.Handle(ctx, bot.Event{ID: "bench:" + strconv.FormatInt(n, 10), Person: all[person].ID,
-			Command: "win", Text: "wrote " + strconv.FormatInt(n, 10) + " words before breakfast"})
-		return err
-	}
-
-	// Throughput: each worker has its own people, as separate chats do.
-	// An untimed round of one event per person comes first, here and in
-	// the ceiling alike, so that both are measured in their steady state
-	// rather than while their files grow from nothing and the engine
-	// reads each person for the first time.
-	chats := func(w, i int) error { return handle(whose(w, i, workers, people)) }
-	if err := parallel(workers, people, chats); err != nil {
-		return res, err
-	}
-	start := time.Now()
-	if err := parallel(workers, events, chats); err != nil {
-		return res, err
-	}
-	res.EventsPerS = float64(events) / time.Since(start).Seconds()
-
-	// Latency at a steady rate: events start on a clock, not when the
-	// previous one ends (an open loop), so queueing shows in the figures.
 	res.SteadyRate = steady
-	total := int(float64(steady) * steadyFor.Seconds())
-	lat := make([]time.Duration, total)
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	interval := time.Second / time.Duration(steady)
-	begin := time.Now()
-	for i := 0; i < total; i++ {
-		if d := time.Until(begin.Add(time.Duration(i) * interval)); d > 0 {
-			time.Sleep(d)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t0 := time.Now()
-			if err := handle(i % people); err != nil {
-				failed.Store(err)
-			}
-			lat[i] = time.Since(t0)
-		}()
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		return res, err
-	}
-	slices.Sort(lat)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	res.P50ms, res.P99ms = ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100])
 
 	// The ceiling: raw bbolt doing, batched, the writes those events
 	// made, with none of the engine's work around them.
@@ -135,6 +73,101 @@ func benchEngine(ctx context.Context, dir string, people, events, workers, stead
 	res.CeilingPerS = ceiling
 	res.OfCeiling = res.EventsPerS / ceiling
 	return res, nil
+}
+
+// benchPeople are the engine bench's people: onboarded, with a daily
+// reminder, each in one of the bench's zones.
+func benchPeople(people int, now time.Time) []*bot.Person {
+	all := make([]*bot.Person, people)
+	for i := range all {
+		all[i] = &bot.Person{ID: bot.NewPersonID("bench", strconv.Itoa(i)), Version: 1,
+			Identity: bot.Identity{Name: "Person " + strconv.Itoa(i), Zone: benchZones[i%len(benchZones)],
+				Joined: now.Add(-30 * 24 * time.Hour), LastSeen: now.Add(-time.Hour)},
+			Plan: bot.Plan{Onboarded: true, Goal: "Write 300 words of my novel every weekday", Step: "open the draft and write one sentence",
+				Anchor: bot.Anchor{Habit: "my morning coffee", Time: "09:00"}},
+			Schedule: bot.Schedule{Cron: "0 9 * * *", Label: "daily at 09:00"}}
+	}
+	return all
+}
+
+// benchStore is a store the engine bench can fill with its people.
+type benchStore interface {
+	bot.Store
+	Import(ctx context.Context, people []*bot.Person, chunk int) error
+}
+
+// fillForEngine writes the engine bench's people into db.
+func fillForEngine(ctx context.Context, db benchStore, people int) ([]*bot.Person, error) {
+	all := benchPeople(people, time.Now())
+	return all, db.Import(ctx, all, 0)
+}
+
+// loadEngine measures inbound events (a win each) handled end to end by
+// an engine on db for the people all: the throughput of workers at
+// once, then the latency of each event at a steady rate, in
+// milliseconds.
+func loadEngine(ctx context.Context, db bot.Store, all []*bot.Person, events, workers, steady int, steadyFor time.Duration) (perS, p50, p99 float64, err error) {
+	words, err := prompts.New("")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	engine, err := bot.New(bot.Config{Store: db, Words: words})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	people := len(all)
+	var seq atomic.Int64
+	handle := func(person int) error {
+		n := seq.Add(1)
+		_, err := engine.Handle(ctx, bot.Event{ID: "bench:" + strconv.FormatInt(n, 10), Person: all[person].ID,
+			Command: "win", Text: "wrote " + strconv.FormatInt(n, 10) + " words before breakfast"})
+		return err
+	}
+
+	// Throughput: each worker has its own people, as separate chats do.
+	// An untimed round of one event per person comes first, here and in
+	// the ceiling alike, so that both are measured in their steady state
+	// rather than while their files grow from nothing and the engine
+	// reads each person for the first time.
+	chats := func(w, i int) error { return handle(whose(w, i, workers, people)) }
+	if err := parallel(workers, people, chats); err != nil {
+		return 0, 0, 0, err
+	}
+	start := time.Now()
+	if err := parallel(workers, events, chats); err != nil {
+		return 0, 0, 0, err
+	}
+	perS = float64(events) / time.Since(start).Seconds()
+
+	// Latency at a steady rate: events start on a clock, not when the
+	// previous one ends (an open loop), so queueing shows in the figures.
+	total := int(float64(steady) * steadyFor.Seconds())
+	lat := make([]time.Duration, total)
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	interval := time.Second / time.Duration(steady)
+	begin := time.Now()
+	for i := 0; i < total; i++ {
+		if d := time.Until(begin.Add(time.Duration(i) * interval)); d > 0 {
+			time.Sleep(d)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			if err := handle(i % people); err != nil {
+				failed.Store(err)
+			}
+			lat[i] = time.Since(t0)
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		return 0, 0, 0, err
+	}
+	slices.Sort(lat)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return perS, ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), nil
 }
 
 // whose is the person worker w's i-th event is from, in both the engine
@@ -204,7 +237,7 @@ func writesOf(path string) (writeShape, error) {
 	}
 	err = db.View(func(tx *bolt.Tx) error {
 		w = writeShape{Person: mean(tx, "people", false), Win: mean(tx, "wins", false),
-			Outbox: mean(tx, "outbox", false), EventID: mean(tx, "events", true)}
+			Outbox: mean(tx, "outbox", false), EventID: mean(tx, "event_ids", true)}
 		return nil
 	})
 	if err == nil && (w.Person == 0 || w.Win == 0 || w.Outbox == 0 || w.EventID == 0) {

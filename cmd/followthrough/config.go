@@ -14,13 +14,14 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"followthrough/bot"
+	"followthrough/store/postgres"
 )
 
 // Config is the file given to `followthrough run --config FILE`. Every key
 // is documented in config.example.yaml. Secrets never live here: tokens
 // come from environment variables.
 type Config struct {
-	// Database is the bbolt file.
+	// Database is the bbolt file, or a postgres:// URL for PostgreSQL.
 	Database string `yaml:"database"`
 	// Zone is the time zone for people whose platform does not say.
 	Zone string `yaml:"zone"`
@@ -33,6 +34,10 @@ type Config struct {
 	} `yaml:"log"`
 	Reminders struct {
 		Grace Duration `yaml:"grace"`
+		// CheckAfter is how long after a reminder "how did it go?"
+		// follows, unless the person reported first or chose their own
+		// (remind check …); 0 turns it off for everyone.
+		CheckAfter *Duration `yaml:"check_after"`
 	} `yaml:"reminders"`
 	// Weekly is each group's digest and each coach's report.
 	Weekly struct {
@@ -67,13 +72,37 @@ type Config struct {
 		PerChannel    Duration `yaml:"per_channel"`
 	} `yaml:"slack"`
 	HTTP struct {
-		// Addr is where /healthz, /readyz and /metrics listen; empty: off.
+		// Addr is where /healthz, /readyz and /metrics listen, and
+		// Slack's HTTP mode; empty: off.
 		Addr string `yaml:"addr"`
+		// MetricsAddr, if set, takes /healthz, /readyz and /metrics off
+		// Addr, onto a listener of their own (on loopback, say, while
+		// Addr faces Slack).
+		MetricsAddr string `yaml:"metrics_addr"`
 	} `yaml:"http"`
+	// Safety is where a reply to distress points people: the emergency
+	// number to call and where to find a free helpline. Empty: the words
+	// in the prompts (an international default).
+	Safety struct {
+		Emergency string `yaml:"emergency"`
+		Helplines string `yaml:"helplines"`
+	} `yaml:"safety"`
+	// Limits bound what people and floods can make the bot keep.
+	Limits struct {
+		// PerMinute and Burst bound each person's events: Burst at
+		// once, PerMinute on average; past it, events are dropped and
+		// the person told once in a while.
+		PerMinute float64 `yaml:"per_minute"`
+		Burst     Count   `yaml:"burst"`
+		// Outbox bounds the replies waiting for one platform: past it,
+		// new events are refused so that the platform sends them again
+		// later (Slack) or are read later (Discord).
+		Outbox Count `yaml:"outbox"`
+	} `yaml:"limits"`
 	Backup struct {
 		Dir   string   `yaml:"dir"`
 		Every Duration `yaml:"every"`
-		Keep  int      `yaml:"keep"`
+		Keep  Count    `yaml:"keep"`
 	} `yaml:"backup"`
 	Shutdown struct {
 		Timeout Duration `yaml:"timeout"`
@@ -91,6 +120,33 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	}
 	d.Duration = v
 	return nil
+}
+
+// Count is a whole number. The YAML library reads 1.5 into an int as 1,
+// without a word; a count that is not written as a whole number is an
+// error instead.
+type Count int
+
+// UnmarshalYAML reads a whole number, naming the line of anything else.
+func (c *Count) UnmarshalYAML(n *yaml.Node) error {
+	var v int
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
+		return fmt.Errorf("line %d: %q is not a whole number", n.Line, n.Value)
+	}
+	*c = Count(v)
+	return nil
+}
+
+// checkAfter is the engine's delay for "how did it go?": the file's, the
+// engine's default when it says nothing, never when it says 0.
+func (c *Config) checkAfter() time.Duration {
+	switch {
+	case c.Reminders.CheckAfter == nil:
+		return 0
+	case c.Reminders.CheckAfter.Duration <= 0:
+		return -1
+	}
+	return c.Reminders.CheckAfter.Duration
 }
 
 // defaultConfig is what applies where the file says nothing.
@@ -113,6 +169,9 @@ func defaultConfig() Config {
 	c.Slack.PerChannel = Duration{time.Second}
 	c.Slack.Mode = "socket"
 	c.Slack.Command = "/followthrough"
+	c.Limits.PerMinute = 30 // as adapters/internal/limit's defaults
+	c.Limits.Burst = 20
+	c.Limits.Outbox = 20000
 	return c
 }
 
@@ -140,6 +199,13 @@ func parseConfig(b []byte, c *Config) error {
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return cleanYAMLError(err, &root)
 	}
+	// A second document (after ---) would be silently ignored.
+	var more yaml.Node
+	if err := dec.Decode(&more); err == nil {
+		return fmt.Errorf("line %d: a second YAML document (after ---); the config is one document, so put all its keys in one", lastMarker(b))
+	} else if !errors.Is(err, io.EOF) {
+		return cleanYAMLError(err, &root)
+	}
 	check := func(key string, ok bool, what string) error {
 		if ok {
 			return nil
@@ -149,7 +215,8 @@ func parseConfig(b []byte, c *Config) error {
 	zones := bot.NewZones()
 	_, zerr := zones.Load(c.Zone)
 	for _, err := range []error{
-		check("database", strings.TrimSpace(c.Database) != "", "must name a file"),
+		check("database", strings.TrimSpace(c.Database) != "", "must name a file, or a postgres:// URL"),
+		check("backup.dir", c.Backup.Dir == "" || !postgres.IsURL(c.Database), "is for the bbolt file: back PostgreSQL up with pg_dump (see the README)"),
 		check("zone", zerr == nil, fmt.Sprintf("%q is not an IANA time zone (like Europe/Berlin)", c.Zone)),
 		check("log.level", oneOf(c.Log.Level, "debug", "info", "warn", "error"), fmt.Sprintf("%q: use debug, info, warn or error", c.Log.Level)),
 		check("log.format", oneOf(c.Log.Format, "text", "json"), fmt.Sprintf("%q: use text or json", c.Log.Format)),
@@ -169,6 +236,10 @@ func parseConfig(b []byte, c *Config) error {
 		check("slack.mode", !c.Slack.Enabled || c.Slack.Mode != "http" || c.HTTP.Addr != "", "http mode needs http.addr: Slack posts events to that listener (behind your HTTPS proxy)"),
 		check("slack.command", slashCommand.MatchString(c.Slack.Command), fmt.Sprintf("%q: a slash command is / and up to 31 lower-case letters, digits, - or _ (as in the app manifest)", c.Slack.Command)),
 		check("slack.channel", c.Slack.Channel == "" || slackChannel.MatchString(c.Slack.Channel), fmt.Sprintf("%q: use the channel's id, like C0123ABCD (channel details → About, at the bottom)", c.Slack.Channel)),
+		check("http.metrics_addr", c.HTTP.MetricsAddr == "" || c.HTTP.MetricsAddr != c.HTTP.Addr, "must differ from http.addr (leave it empty to serve metrics on http.addr)"),
+		check("limits.per_minute", c.Limits.PerMinute >= 1 && c.Limits.PerMinute <= 6000, "must be between 1 and 6000"),
+		check("limits.burst", c.Limits.Burst >= 1 && c.Limits.Burst <= 10000, "must be between 1 and 10000"),
+		check("limits.outbox", c.Limits.Outbox >= 100 && c.Limits.Outbox <= 10000000, "must be between 100 and 10000000"),
 		check("slack.api_url", c.Slack.APIURL == "" || strings.HasPrefix(c.Slack.APIURL, "http://") || strings.HasPrefix(c.Slack.APIURL, "https://"), "must be an http(s) URL, or empty for the real Slack"),
 	} {
 		if err != nil {
@@ -181,6 +252,17 @@ func parseConfig(b []byte, c *Config) error {
 		}
 	}
 	return nil
+}
+
+// lastMarker is the line of the last document marker (---) in b.
+func lastMarker(b []byte) int {
+	line := 0
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "---") {
+			line = i + 1
+		}
+	}
+	return line
 }
 
 func validWeekday(s string) bool { _, ok := bot.ParseWeekday(s); return ok }

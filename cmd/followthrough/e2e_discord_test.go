@@ -133,17 +133,18 @@ func TestEndToEndDiscord(t *testing.T) {
 	say("m9", "my morning coffee", "what time")
 	say("m10", "9:00", "how often")
 	say("m11", "daily", "Here's your plan")
-	say("m12", "done", "Can I ask something bigger") // the values question follows a first done
+	say("m12", "done", "Anything you want to remember")
+	say("m13", "skip", "Can I ask something bigger") // the values question follows the first check-in, once told
 	var contents []string
 	for _, r := range fake.Requests() {
 		if r.Path == "/api/v9/channels/"+discordtest.DMChannel("42")+"/messages" {
 			contents = append(contents, fmt.Sprint(r.Body["content"]))
 		}
 	}
-	if n := sentCount(fake.Requests()); n < 13 {
+	if n := sentCount(fake.Requests()); n < 14 {
 		t.Errorf("only %d DMs sent", n)
 	}
-	if celebration := contents[len(contents)-2]; !strings.Contains(celebration, "“open the draft and write one sentence”") || strings.Contains(celebration, "scale") {
+	if celebration := contents[len(contents)-3]; !strings.Contains(celebration, "“open the draft and write one sentence”") || strings.Contains(celebration, "scale") {
 		t.Errorf("the check-in was not celebrated: %q", celebration)
 	}
 

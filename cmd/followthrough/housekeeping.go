@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-
-	"followthrough/store"
 )
 
 // eventMemory is how long handled event ids are remembered to drop
@@ -16,10 +14,10 @@ const eventMemory = 48 * time.Hour
 
 // startHousekeeping runs the few global jobs on a cron.Cron until ctx
 // ends. Per-person reminders are not here: they live in the due index.
-func startHousekeeping(ctx context.Context, db *store.DB, log *slog.Logger) {
+func startHousekeeping(ctx context.Context, db database, log *slog.Logger) {
 	c := cron.New()
 	c.AddFunc("17 * * * *", func() {
-		n, err := db.ForgetEventsBefore(time.Now().Add(-eventMemory))
+		n, err := db.ForgetEventsBefore(ctx, time.Now().Add(-eventMemory))
 		if err != nil {
 			log.Error("forget old event ids", "err", err)
 			return

@@ -55,8 +55,11 @@ Usage:
   followthrough chat [flags]         chat in this terminal, no tokens needed
   followthrough run --config FILE    run the platforms FILE enables
   followthrough backup --db FILE OUT copy the database of a stopped bot
-  followthrough check --db FILE      run the database's consistency check
-  followthrough bench [--json]       measure reminders at scale on this machine
+  followthrough check --db FILE|URL  run the database's consistency check
+  followthrough copy --from A --to B copy everything from one database to another
+                                     (a bbolt file or a postgres:// URL)
+  followthrough bench [--json]       measure the engine, delivery and reminders at scale
+                                     (built in with -tags bench only)
   followthrough version              print the version
 
 Run "followthrough chat -h" for the chat flags.
@@ -75,9 +78,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "run":
 		err = runPlatforms(ctx, args, stderr)
 	case "backup":
-		err = runBackup(args, stdout, stderr)
+		err = runBackup(ctx, args, stdout, stderr)
 	case "check":
-		err = runCheck(args, stdout, stderr)
+		err = runCheck(ctx, args, stdout, stderr)
+	case "copy":
+		err = runCopy(ctx, args, stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args, stdout, stderr)
 	case "version":
@@ -184,6 +189,9 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// The years a simulated clock may start in.
+const minStartYear, maxStartYear = 1970, 2200
+
 func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -210,6 +218,9 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 	}
+	// The zone as it is used, everywhere: "UTC " would pass here and
+	// fail in the console, after the banner.
+	*zone = strings.TrimSpace(*zone)
 	zones := bot.NewZones()
 	loc, err := zones.Load(*zone)
 	if err != nil {
@@ -235,6 +246,11 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				}
 			}
 		}
+		// Times are kept as nanoseconds since 1970, which run out in
+		// 2262: a start outside these years made every check-in the same.
+		if y := t.Year(); y < minStartYear || y > maxStartYear {
+			return usageError{fmt.Errorf("--start %q: the year must be between %d and %d", *start, minStartYear, maxStartYear)}
+		}
 		sim = bot.NewSimClock(t)
 		clk = sim
 	default:
@@ -250,7 +266,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	chat := &console.Chat{
 		Engine: engine, Outbox: db, In: stdin, Out: stdout,
 		User: userName, Zone: *zone, Sim: sim, Prompt: isTerminal(stdin), Echo: !isTerminal(stdin), Greet: isTerminal(stdin),
-		Wake: wake, Queued: queued, FilesDir: filepath.Join(filepath.Dir(*dbPath), "exports"),
+		Wake: wake, Queued: queued, FilesDir: exportsDir(*dbPath),
 	}
 	if sim == nil {
 		startHousekeeping(ctx, db, log)
@@ -296,7 +312,7 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	if !cfg.Discord.Enabled && !cfg.Slack.Enabled {
-		return fmt.Errorf("%s enables no chat platform: set discord.enabled or slack.enabled to true (see the README's Discord and Slack sections). To talk to the bot in this terminal: followthrough chat --db %s", *configPath, cfg.Database)
+		return fmt.Errorf("%s enables no chat platform: set discord.enabled or slack.enabled to true (see the README's Discord and Slack sections). To talk to the bot in this terminal: followthrough chat --db %s", *configPath, describeDatabase(cfg.Database))
 	}
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
 	if cfg.Backup.Dir != "" {
@@ -305,7 +321,7 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	var m *metrics
-	a, err := assemble(cfg.Database, cfg, bot.SystemClock{}, cfg.Zone, log, func(db *store.DB) bot.Metrics {
+	a, err := assemble(cfg.Database, cfg, bot.SystemClock{}, cfg.Zone, log, func(db database) bot.Metrics {
 		m = newMetrics(db)
 		return m
 	})
@@ -326,24 +342,26 @@ func runPlatforms(ctx context.Context, args []string, stderr io.Writer) error {
 		_ = engine.RunScheduler(runCtx, wake)
 	}()
 	startHousekeeping(runCtx, db, log)
-	if cfg.HTTP.Addr != "" {
-		addr, err := serveHTTP(runCtx, cfg.HTTP.Addr, m, db, func() error {
+	if cfg.HTTP.Addr != "" || cfg.HTTP.MetricsAddr != "" {
+		ready := func() error {
 			for _, p := range platforms {
 				if !p.connected() {
 					return errors.New(p.name + ": not connected")
 				}
 			}
 			return nil
-		}, slackHTTP, log)
+		}
+		addr, metricsAddr, err := serveHTTP(runCtx, listeners{addr: cfg.HTTP.Addr, metricsAddr: cfg.HTTP.MetricsAddr,
+			health: healthMux(m, db, ready), slack: slackHTTP}, log)
 		if err != nil {
 			return fmt.Errorf("http.addr %s: %w", cfg.HTTP.Addr, err)
 		}
-		log.Info("http listening", "addr", addr)
+		log.Info("http listening", "addr", addr, "metrics_addr", metricsAddr)
 	}
-	if cfg.Backup.Dir != "" {
-		startBackups(runCtx, db, cfg.Backup.Dir, cfg.Backup.Every.Duration, cfg.Backup.Keep, log)
+	if file, ok := boltFile(db); ok && cfg.Backup.Dir != "" {
+		startBackups(runCtx, file, cfg.Backup.Dir, cfg.Backup.Every.Duration, int(cfg.Backup.Keep), log)
 	}
-	log.Info("followthrough running", "version", versionString(), "database", cfg.Database)
+	log.Info("followthrough running", "version", versionString(), "database", describeDatabase(cfg.Database))
 	runErr := runAll(runCtx, platforms)
 	cancel()
 	select {
@@ -379,6 +397,7 @@ func buildPlatforms(cfg Config, a *assembled, m *metrics, log *slog.Logger) ([]p
 			Token: os.Getenv("DISCORD_TOKEN"), APIURL: cfg.Discord.APIURL, Guilds: cfg.Discord.Guilds,
 			Engine: a.engine, Store: a.db, Log: log, Queued: a.subscribe(), Reconnect: true, Metrics: delivery,
 			Rate: cfg.Discord.SendPerSecond, Grace: cfg.Reminders.Grace.Duration,
+			Burst: int(cfg.Limits.Burst), PerMinute: cfg.Limits.PerMinute, OutboxMax: int(cfg.Limits.Outbox), OutboxDepth: a.outboxDepth(discord.Platform),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -391,6 +410,7 @@ func buildPlatforms(cfg Config, a *assembled, m *metrics, log *slog.Logger) ([]p
 			Mode: cfg.Slack.Mode, APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, Channel: cfg.Slack.Channel,
 			Engine: a.engine, Store: a.db, Log: log, Queued: a.subscribe(), Metrics: delivery,
 			Rate: cfg.Slack.SendPerSecond, PerChannel: cfg.Slack.PerChannel.Duration, Grace: cfg.Reminders.Grace.Duration,
+			Burst: int(cfg.Limits.Burst), PerMinute: cfg.Limits.PerMinute, OutboxMax: int(cfg.Limits.Outbox), OutboxDepth: a.outboxDepth(slack.Platform),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -426,12 +446,20 @@ func runAll(ctx context.Context, platforms []platform) error {
 // assembled is the core every way of running shares: the store, the
 // engine on it, and the channels that wake the scheduler and senders.
 type assembled struct {
-	db           *store.DB
+	db           database
 	engine       *bot.Engine
 	wake, queued chan struct{}
 	// senders are more wake-up channels for the outbox, one per platform
 	// sender; made before the engine runs.
 	senders []chan struct{}
+}
+
+// outboxDepth reads how many replies wait for a platform.
+func (a *assembled) outboxDepth(platform string) func(context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
+		stats, err := a.db.OutboxStats(ctx)
+		return stats[platform].Depth, err
+	}
 }
 
 // subscribe gives a platform sender its own wake-up channel.
@@ -441,10 +469,18 @@ func (a *assembled) subscribe() <-chan struct{} {
 	return ch
 }
 
+// escapes are the engine's escaping of echoed text, per platform. For
+// now each is the identity: the Slack adapter escapes whole texts as it
+// sends them, and Discord's messages parse no mentions.
+func escapes() map[string]func(string) string {
+	same := func(s string) string { return s }
+	return map[string]func(string) string{console.Platform: same, discord.Platform: same, slack.Platform: same}
+}
+
 // assemble opens the database, loads the words and builds the engine.
 // metricsFor, if set, builds the metrics once the store is open.
-func assemble(dbPath string, cfg Config, clk bot.Clock, zone string, log *slog.Logger, metricsFor func(*store.DB) bot.Metrics) (*assembled, error) {
-	db, err := store.Open(dbPath, store.Options{})
+func assemble(dbPath string, cfg Config, clk bot.Clock, zone string, log *slog.Logger, metricsFor func(database) bot.Metrics) (*assembled, error) {
+	db, err := openDatabase(context.Background(), dbPath, false)
 	if err != nil {
 		return nil, err
 	}
@@ -460,7 +496,9 @@ func assemble(dbPath string, cfg Config, clk bot.Clock, zone string, log *slog.L
 	}
 	a.engine, err = bot.New(bot.Config{
 		Store: db, Words: words, Clock: clk, Log: log, Grace: cfg.Reminders.Grace.Duration,
-		DefaultZone: zone, Metrics: m, Weekly: cfg.weekly(),
+		DefaultZone: zone, Metrics: m, Weekly: cfg.weekly(), Escape: escapes(),
+		Safety:     bot.SafetyConfig{Emergency: cfg.Safety.Emergency, Helplines: cfg.Safety.Helplines},
+		CheckAfter: cfg.checkAfter(),
 		Queued: func() {
 			notify(a.queued)
 			for _, ch := range a.senders {

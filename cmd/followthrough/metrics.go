@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"followthrough/store"
+	"followthrough/adapters/slack"
 )
 
 // metrics implements bot.Metrics and bot.DeliveryMetrics on a Prometheus
@@ -25,9 +25,10 @@ type metrics struct {
 	sent      *prometheus.CounterVec
 	failures  *prometheus.CounterVec
 	reminders *prometheus.CounterVec
+	safety    *prometheus.CounterVec
 }
 
-func newMetrics(db *store.DB) *metrics {
+func newMetrics(db database) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followthrough_events_total",
@@ -41,8 +42,10 @@ func newMetrics(db *store.DB) *metrics {
 			Help: "Failed send attempts, by reason."}, []string{"platform", "reason"}),
 		reminders: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followthrough_reminders_total",
 			Help: "Due reminders: sent on time, sent late after downtime, or skipped."}, []string{"result"}),
+		safety: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followthrough_safety_replies_total",
+			Help: "Replies to distress, by level (crisis, concern): counts only, never what was said."}, []string{"platform", "level"}),
 	}
-	m.reg.MustRegister(m.events, m.latency, m.sent, m.failures, m.reminders,
+	m.reg.MustRegister(m.events, m.latency, m.sent, m.failures, m.reminders, m.safety,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{db: db})
 	return m
@@ -51,6 +54,11 @@ func newMetrics(db *store.DB) *metrics {
 func (m *metrics) EventHandled(platform, kind string, took time.Duration) {
 	m.events.WithLabelValues(platform, kind).Inc()
 	m.latency.WithLabelValues(platform).Observe(took.Seconds())
+}
+
+// SafetyReply counts a reply to distress (bot.SafetyMetrics).
+func (m *metrics) SafetyReply(platform, level string) {
+	m.safety.WithLabelValues(platform, level).Inc()
 }
 
 func (m *metrics) Reminders(onTime, late, skipped int) {
@@ -65,11 +73,14 @@ func (m *metrics) Failed(platform, kind string) { m.failures.WithLabelValues(pla
 // storeCollector reports the outbox and the people, read at scrape time;
 // the people count (a full scan) is kept for a minute.
 type storeCollector struct {
-	db             *store.DB
+	db             database
 	mu             sync.Mutex
 	at             time.Time
 	people, active int
 }
+
+// scrapeTimeout bounds the store's part of one scrape.
+const scrapeTimeout = 5 * time.Second
 
 var (
 	outboxDepth = prometheus.NewDesc("followthrough_outbox_depth", "Replies waiting to be sent.", []string{"platform"}, nil)
@@ -84,7 +95,11 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	if stats, err := c.db.OutboxStats(); err == nil {
+	// A scrape has no context of its own: a stuck store must not hold
+	// it past Prometheus' own timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	if stats, err := c.db.OutboxStats(ctx); err == nil {
 		for platform, s := range stats {
 			ch <- prometheus.MustNewConstMetric(outboxDepth, prometheus.GaugeValue, float64(s.Depth), platform)
 			age := 0.0
@@ -96,7 +111,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	c.mu.Lock()
 	if time.Since(c.at) > time.Minute {
-		if all, active, err := c.db.PeopleStats(time.Now().Add(-7 * 24 * time.Hour)); err == nil {
+		if all, active, err := c.db.PeopleStats(ctx, time.Now().Add(-7*24*time.Hour)); err == nil {
 			c.people, c.active, c.at = all, active, time.Now()
 		}
 	}
@@ -106,19 +121,14 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(peopleDesc, prometheus.GaugeValue, float64(active), "active_7d")
 }
 
-// serveHTTP runs the health and metrics listener until ctx ends.
-// /healthz: the process answers. /readyz: the store answers and every
-// enabled platform is connected. /metrics: Prometheus.
-// slackHTTP, if set, serves Slack's HTTP mode under /slack/.
-func serveHTTP(ctx context.Context, addr string, m *metrics, db *store.DB, ready func() error, slackHTTP http.Handler, log *slog.Logger) (string, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", err
-	}
+// healthMux serves /healthz (the process answers), /readyz (the
+// database answers — a ping of PostgreSQL, a read of the bbolt file — and
+// every enabled platform is connected) and /metrics (Prometheus).
+func healthMux(m *metrics, db database, ready func() error) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if _, err := db.OutboxStats(); err != nil {
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := db.Ping(r.Context()); err != nil {
 			http.Error(w, "store: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
@@ -128,11 +138,50 @@ func serveHTTP(ctx context.Context, addr string, m *metrics, db *store.DB, ready
 		}
 		w.Write([]byte("ready\n"))
 	})
-	if slackHTTP != nil {
-		mux.Handle("/slack/", slackHTTP)
-	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return mux
+}
+
+// listeners are what the HTTP listeners serve: health and metrics, and
+// Slack's HTTP mode (nil when off), on one address or two.
+type listeners struct {
+	addr, metricsAddr string
+	health, slack     http.Handler
+}
+
+// serveHTTP runs the HTTP listeners until ctx ends and returns the
+// addresses they listen on (the second empty when there is one). With
+// no metricsAddr, health and metrics share addr with Slack's HTTP mode.
+func serveHTTP(ctx context.Context, l listeners, log *slog.Logger) (addr, metricsAddr string, err error) {
+	if l.metricsAddr == "" {
+		mux := http.NewServeMux()
+		mux.Handle("/", l.health)
+		if l.slack != nil {
+			mux.Handle("/slack/", l.slack)
+		}
+		addr, err = serve(ctx, l.addr, mux, log)
+		return addr, "", err
+	}
+	if metricsAddr, err = serve(ctx, l.metricsAddr, l.health, log); err != nil {
+		return "", "", fmt.Errorf("http.metrics_addr %s: %w", l.metricsAddr, err)
+	}
+	if l.slack != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/slack/", l.slack)
+		addr, err = serve(ctx, l.addr, mux, log)
+	}
+	return addr, metricsAddr, err
+}
+
+// serve runs h on addr until ctx ends, with the limits every listener
+// facing a network gets: timeouts, a header cap, a bound on the
+// connections open at once.
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (string, error) {
+	ln, err := slack.Listen(addr)
+	if err != nil {
+		return "", err
+	}
+	srv := slack.NewServer(h)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http listener", "err", err)
