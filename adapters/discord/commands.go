@@ -19,6 +19,7 @@ const (
 	maxChoiceName  = 100
 	maxModalTitle  = 45
 	maxInputLabel  = 45
+	maxPlaceholder = 100
 	maxFormText    = 1000 // what one of our forms takes
 )
 
@@ -148,19 +149,11 @@ func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
 	}
 }
 
-// formWords are the words of the forms Discord shows for goal and step;
-// another command with a form gets its own description.
-var formWords = map[string]struct{ title, label, placeholder string }{
-	"goal": {"Your goal", "Your goal", "What would you be doing differently?"},
-	"step": {"Your next step", "The smallest next step", "Something that takes five minutes or less"},
-}
-
-// modal is the form for writing a command's argument (a goal, a step).
-func modal(spec bot.CommandSpec) *discordgo.InteractionResponse {
-	words, ok := formWords[spec.Name]
-	if !ok {
-		words.title, words.label = spec.Description, spec.Description
-	}
+// modal is the form for writing a command's argument (a goal, a step),
+// in the words of the prompts (form.<command>.title, .label and
+// .placeholder); a command without its own words gets its description.
+func (a *Adapter) modal(spec bot.CommandSpec) *discordgo.InteractionResponse {
+	title, label, placeholder := a.formWords(spec)
 	input := spec.Name
 	if len(spec.Options) > 0 {
 		input = spec.Options[0].Name
@@ -168,10 +161,21 @@ func modal(spec bot.CommandSpec) *discordgo.InteractionResponse {
 	// A form's id is short and its own: it always fits.
 	id, _ := render.ID(render.DiscordID, render.KindForm, spec.Name)
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
-		CustomID: id, Title: render.Trim(words.title, maxModalTitle),
+		CustomID: id, Title: render.Trim(title, maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.TextInput{CustomID: input, Label: render.Trim(words.label, maxInputLabel), Style: discordgo.TextInputParagraph,
-				Placeholder: words.placeholder, Required: true, MaxLength: maxFormText},
+			discordgo.TextInput{CustomID: input, Label: render.Trim(label, maxInputLabel), Style: discordgo.TextInputParagraph,
+				Placeholder: render.Trim(placeholder, maxPlaceholder), Required: true, MaxLength: maxFormText},
 		}}},
 	}}
+}
+
+// formWords are the title, label and placeholder of spec's form.
+func (a *Adapter) formWords(spec bot.CommandSpec) (title, label, placeholder string) {
+	say := func(part string) string {
+		if s := a.o.Engine.Phrase(bot.Msg("form."+spec.Name+"."+part), Platform, bot.Extra{}); s != "" {
+			return s
+		}
+		return spec.Description
+	}
+	return say("title"), say("label"), say("placeholder")
 }

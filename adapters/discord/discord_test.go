@@ -489,7 +489,15 @@ func TestGoalModal(t *testing.T) {
 		data := q.Body["data"].(map[string]any)
 		form = data["custom_id"].(string)
 		row := data["components"].([]any)[0].(map[string]any)
-		input = row["components"].([]any)[0].(map[string]any)["custom_id"].(string)
+		field := row["components"].([]any)[0].(map[string]any)
+		input = field["custom_id"].(string)
+		// The form speaks the prompts' words, within Discord's limits.
+		for got, name := range map[string]bot.Msg{data["title"].(string): "form.goal.title",
+			field["label"].(string): "form.goal.label", field["placeholder"].(string): "form.goal.placeholder"} {
+			if want := r.Engine.Phrase(name, discord.Platform, bot.Extra{}); got != want || want == "" {
+				t.Errorf("%s = %q; want %q", name, got, want)
+			}
+		}
 	}
 	r.fake.ModalSubmit("g2", "", "901", "eve", form, input, "Run a 5k by June")
 	r.fake.WaitFor(t, 5*time.Second, "the goal set", func(reqs []discordtest.Request) bool {

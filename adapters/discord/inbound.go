@@ -231,7 +231,7 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 			if a.limited(i, id) {
 				return
 			}
-			go a.respond(i, modal(spec))
+			go a.respond(i, a.modal(spec))
 			return
 		}
 	case discordgo.InteractionMessageComponent:
@@ -272,7 +272,7 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 		replies, err := a.o.Engine.Handle(ctx, ev)
 		if err != nil {
 			a.o.Log.Error("discord: handle interaction", "err", err)
-			a.followup(i, "Sorry — something went wrong on my side. Nothing you said was lost; please try again.", flags)
+			a.followup(i, a.phrase(msgFailed), flags)
 			return
 		}
 		if len(replies) == 0 {
@@ -346,7 +346,7 @@ func (a *Adapter) rememberGuild(ctx context.Context, i *discordgo.Interaction, i
 	changed := addr.Group != i.GuildID
 	addr.Group = i.GuildID
 	if !addr.Closed.IsZero() && addr.Told.IsZero() {
-		a.followup(i, closedDMsText, ephemeral)
+		a.followup(i, a.phrase(msgClosedDMs), ephemeral)
 		addr.Told, changed = a.o.Now(), true
 	}
 	if !changed {
@@ -357,7 +357,14 @@ func (a *Adapter) rememberGuild(ctx context.Context, i *discordgo.Interaction, i
 	}
 }
 
-const closedDMsText = "I couldn't send you a direct message, so your reminders can't reach you. To fix it: right-click this server → Privacy Settings → allow direct messages from server members, then send me any DM."
+// The adapter's own words, in prompts/text/adapter.tmpl.
+const (
+	msgFailed    bot.Msg = "adapter.failed"
+	msgClosedDMs bot.Msg = "dm.closed"
+)
+
+// phrase renders one of the adapter's own messages.
+func (a *Adapter) phrase(name bot.Msg) string { return a.o.Engine.Phrase(name, Platform, bot.Extra{}) }
 
 // encodeInteraction packs what a follow-up needs into Place.Interaction;
 // interaction tokens last 15 minutes.

@@ -133,7 +133,7 @@ func (a *Adapter) tellGroup(ctx context.Context, id bot.PersonID, addr *bot.Addr
 		return
 	}
 	_, err = a.api.ChannelMessageSendComplex(g.Channel, &discordgo.MessageSend{
-		Content:         "<@" + id.User() + "> " + closedDMsText,
+		Content:         "<@" + id.User() + "> " + a.phrase(msgClosedDMs),
 		AllowedMentions: &discordgo.MessageAllowedMentions{Users: []string{id.User()}},
 	}, opts...)
 	if err != nil {

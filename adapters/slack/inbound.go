@@ -63,7 +63,7 @@ func (a *Adapter) admit(id bot.PersonID, place bot.Place) bool {
 	v := a.people.Take(id)
 	if v.Notice && (place.Direct || place.Interaction != "") {
 		a.o.Log.Warn("slack: a person is past their limit of events; the rest is dropped for a while", "person", id)
-		go a.deliverDirect(bot.Reply{To: id, Place: place, Visibility: bot.Private, Text: a.o.Engine.Phrase(limit.Message, Platform, bot.Extra{})})
+		go a.deliverDirect(bot.Reply{To: id, Place: place, Visibility: bot.Private, Text: a.phrase(limit.Message)})
 	}
 	return v.Allow
 }
@@ -133,7 +133,7 @@ func (a *Adapter) onCommand(ctx context.Context, c slack.SlashCommand) any {
 	if !a.admit(person, place) {
 		return nil
 	}
-	if forms[sub].title != "" && words == "" {
+	if formKinds[sub] && words == "" {
 		if err := a.openForm(ctx, c.TriggerID, sub, c.ChannelID); err != nil {
 			a.o.Log.Warn("slack: open form", "err", err)
 			return ephemeral("I couldn't open the form just now. You can also write it after the command: `" + a.o.Command + " " + sub + " …`")
@@ -147,7 +147,7 @@ func (a *Adapter) onCommand(ctx context.Context, c slack.SlashCommand) any {
 	}
 	if err := a.handle(ctx, ev, c.UserID); err != nil {
 		a.o.Log.Error("slack: command", "err", err)
-		return ephemeral("Sorry — something went wrong on my side and I couldn't take that. Please try again in a moment.")
+		return ephemeral(a.phrase(msgFailed))
 	}
 	return nil
 }
@@ -206,7 +206,7 @@ func channelArgs(text string) (map[string]string, string) {
 func (a *Adapter) openForm(ctx context.Context, trigger, kind, meta string) error {
 	ctx, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
 	defer cancel()
-	_, err := a.api.OpenViewContext(ctx, trigger, modal(kind, meta))
+	_, err := a.api.OpenViewContext(ctx, trigger, a.modal(kind, meta))
 	return err
 }
 
@@ -240,7 +240,7 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		for _, act := range ic.ActionCallback.BlockActions {
 			ev := bot.Event{ID: idOf("slack:a:"+ic.User.ID+":", act.ActionTs), Person: id,
 				Place: bot.Place{Group: team, Channel: ic.Channel.ID, Direct: isDM(ic.Channel.ID), Interaction: encodeInteraction(ic.ResponseURL, a.o.Now())}}
-			if form, ok := render.ParseID(act.ActionID, render.KindForm, 1); ok && forms[form[0]].title != "" {
+			if form, ok := render.ParseID(act.ActionID, render.KindForm, 1); ok && formKinds[form[0]] {
 				if err := a.openForm(ctx, ic.TriggerID, form[0], ""); err != nil {
 					a.o.Log.Warn("slack: open form", "err", err)
 				}
@@ -259,12 +259,12 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		}
 	case slack.InteractionTypeViewSubmission:
 		form, ok := render.ParseID(ic.View.CallbackID, render.KindForm, 1)
-		if !ok || forms[form[0]].title == "" {
+		if !ok || !formKinds[form[0]] {
 			return nil, nil
 		}
 		text := strings.TrimSpace(modalText(ic.View))
 		if text == "" {
-			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": "Please write something here."}}, nil
+			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": a.phrase(msgFormEmpty)}}, nil
 		}
 		channel := ic.View.PrivateMetadata
 		// The view's id and hash, not the trigger: a form submitted again
@@ -272,7 +272,7 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		err := a.handle(ctx, bot.Event{ID: idOf("slack:v:", ic.View.ID+":"+ic.View.Hash), Person: id, Command: form[0], Text: text,
 			Place: bot.Place{Group: team, Channel: channel, Direct: isDM(channel)}}, ic.User.ID)
 		if err != nil {
-			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": "Sorry — I couldn't save that just now. Please try again."}}, nil
+			return map[string]any{"response_action": "errors", "errors": map[string]string{"text": a.phrase(msgFormFailed)}}, nil
 		}
 	}
 	return nil, nil
@@ -295,3 +295,15 @@ func (a *Adapter) purge(team, why string) {
 		a.stop()
 	}
 }
+
+// The adapter's own words, in prompts/text/adapter.tmpl.
+const (
+	msgFailed     bot.Msg = "adapter.failed"
+	msgFormEmpty  bot.Msg = "form.empty"
+	msgFormFailed bot.Msg = "form.failed"
+	msgSave       bot.Msg = "form.save"
+	msgCancel     bot.Msg = "form.cancel"
+)
+
+// phrase renders one of the adapter's own messages.
+func (a *Adapter) phrase(name bot.Msg) string { return a.o.Engine.Phrase(name, Platform, bot.Extra{}) }

@@ -16,10 +16,13 @@ import (
 
 // Slack's limits on what the bot sends.
 const (
-	maxSection    = 3000 // characters in a section's text
-	maxSections   = 10   // sections per message (Slack allows 50 blocks)
-	maxButtonText = 75
-	maxFallback   = 300 // the notification text
+	maxSection     = 3000 // characters in a section's text
+	maxSections    = 10   // sections per message (Slack allows 50 blocks)
+	maxButtonText  = 75
+	maxFallback    = 300 // the notification text
+	maxViewTitle   = 24  // a modal's title, and its submit and close buttons
+	maxInputLabel  = 2000
+	maxPlaceholder = 150
 )
 
 // escape makes text safe to put in mrkdwn: Slack reads &, < and > as
@@ -191,26 +194,24 @@ func buttons(r bot.Reply) *slack.ActionBlock {
 	return slack.NewActionBlock("ft-choices", els...)
 }
 
-// Forms the bot opens in a modal.
-var forms = map[string]struct{ title, label, placeholder string }{
-	"goal":   {"Your goal", "What would you be doing differently?", "e.g. write 300 words of my thesis every weekday"},
-	"step":   {"Your next step", "The smallest next step", "Something that takes five minutes or less"},
-	"remind": {"Reminders", "When should I remind you?", "e.g. weekdays 7:30am, mon,wed,fri 18:00"},
-}
+// formKinds are the forms the bot opens in a modal; their words are in
+// the prompts (form.<kind>.title, .label and .placeholder).
+var formKinds = map[string]bool{"goal": true, "step": true, "remind": true}
 
 // modal is the form for writing a goal, a step or a reminder time.
 // meta travels with it (the channel it was opened from).
-func modal(kind, meta string) slack.ModalViewRequest {
-	f := forms[kind]
-	input := slack.NewPlainTextInputBlockElement(plain(f.placeholder), "text")
+func (a *Adapter) modal(kind, meta string) slack.ModalViewRequest {
+	say := func(part string) string { return a.phrase(bot.Msg("form." + kind + "." + part)) }
+	input := slack.NewPlainTextInputBlockElement(plain(render.Trim(say("placeholder"), maxPlaceholder)), "text")
 	input.Multiline = kind != "remind"
 	input.MaxLength = 1000
 	// A form's id is a few fixed words: it always fits.
 	id, _ := render.ID(render.SlackID, render.KindForm, kind)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, CallbackID: id, PrivateMetadata: meta,
-		Title: plain(f.title), Submit: plain("Save"), Close: plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("text", plain(f.label), nil, input)}},
+		Title:  plain(render.Trim(say("title"), maxViewTitle)),
+		Submit: plain(render.Trim(a.phrase(msgSave), maxViewTitle)), Close: plain(render.Trim(a.phrase(msgCancel), maxViewTitle)),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("text", plain(render.Trim(say("label"), maxInputLabel)), nil, input)}},
 	}
 }
 

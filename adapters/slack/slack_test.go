@@ -365,9 +365,22 @@ func TestGoalFormInAModal(t *testing.T) {
 	}
 	var modal struct {
 		CallbackID string `json:"callback_id"`
+		Title      struct{ Text string }
+		Submit     struct{ Text string }
+		Blocks     []struct {
+			Label   struct{ Text string }
+			Element struct{ Placeholder struct{ Text string } }
+		}
 	}
-	if err := json.Unmarshal([]byte(view), &modal); err != nil || modal.CallbackID == "" || !strings.Contains(view, "plain_text_input") {
+	if err := json.Unmarshal([]byte(view), &modal); err != nil || modal.CallbackID == "" || !strings.Contains(view, "plain_text_input") || len(modal.Blocks) != 1 {
 		t.Fatalf("modal = %s (%v)", view, err)
+	}
+	// The form speaks the prompts' words.
+	for got, name := range map[string]bot.Msg{modal.Title.Text: "form.goal.title", modal.Submit.Text: "form.save",
+		modal.Blocks[0].Label.Text: "form.goal.label", modal.Blocks[0].Element.Placeholder.Text: "form.goal.placeholder"} {
+		if want := r.Engine.Phrase(name, slack.Platform, bot.Extra{}); got != want || want == "" {
+			t.Errorf("%s = %q; want %q", name, got, want)
+		}
 	}
 	// An empty form is refused in the form itself.
 	env = r.fake.Submit(t, "UANA", modal.CallbackID, "DUANA", map[string]map[string]string{"text": {"text": "  "}})
