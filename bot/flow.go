@@ -95,6 +95,9 @@ type Next struct {
 	problem Line
 	// change is a change asked for in words, for the flow jumped to.
 	change *PlanChange
+	// heard says a re-ask follows an answer kept for another question:
+	// nothing went wrong, so it says no "let me put it another way".
+	heard bool
 }
 
 type move int
@@ -292,7 +295,7 @@ func (t *turn) reAsk(s *Step, n Next) {
 		t.say(t.offerLine(Msg("offer."+s.Examples), x, s.Skip))
 		return
 	}
-	if x.Again {
+	if x.Again && !n.heard {
 		// Never the same words twice in a row.
 		x.Problem = strings.TrimSpace(t.e.phrase("reask.again", t.p.ID.Platform(), Extra{}) + " " + x.Problem)
 	}

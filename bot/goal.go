@@ -29,7 +29,7 @@ func goalSteps(after StepID) []*Step {
 		{ID: stepDoing, Prompt: "goal.doing", ReAsk: "goal.doing.reask", Expect: ExpectGoal, Examples: "doing", Parse: parseDoing, Next: stepNotice},
 		{ID: stepNotice, Prompt: "goal.notice", ReAsk: "goal.notice.reask", Expect: ExpectWho, Skip: true, Parse: parseNotice, Next: stepConfirm,
 			Unsure: func(*turn, Reading) Next { return next() }}, // nobody in particular: the goal stands on its own
-		{ID: stepConfirm, Prompt: "goal.confirm", Ask: askConfirm, Choice: yesNo, ReAsk: "goal.confirm.reask", Expect: ExpectYesNo, Parse: parseConfirm, Next: after},
+		{ID: stepConfirm, Prompt: "goal.confirm", Ask: askConfirm, Choice: yesNo, ReAsk: "goal.confirm.reask", Expect: ExpectConfirm, Parse: parseConfirm, Next: after},
 		{ID: stepRephrase, Prompt: "goal.rephrase", ReAsk: "goal.reask", Expect: ExpectGoal, Examples: "goal", Parse: parseOwnGoal, Next: after},
 	}
 }

@@ -20,7 +20,7 @@ import (
 func (t *turn) understood(s *Step, r Reading) (Next, bool) {
 	switch r.Kind {
 	case NonAnswer:
-		if s.Expect == ExpectYesNo && s.Unsure == nil {
+		if (s.Expect == ExpectYesNo || s.Expect == ExpectConfirm) && s.Unsure == nil {
 			return Next{}, false // its parser says what a yes or no looks like
 		}
 		if r.Skip && !s.Skip {
@@ -199,6 +199,14 @@ func (t *turn) esc(s string) string { return t.e.escaper(t.p.ID.Platform())(s) }
 // elsewhere uses an answer to another question where it belongs, says
 // so, and asks the question again.
 func (t *turn) elsewhere(s *Step, r Reading) Next {
+	n := t.keepElsewhere(r)
+	n.heard = n.problem.Msg != "unsure.generic"
+	return n
+}
+
+// keepElsewhere keeps an answer to another question where it belongs
+// and gives the re-ask that says so.
+func (t *turn) keepElsewhere(r Reading) Next {
 	d := &t.p.Talk.Flow.Draft
 	switch r.Other {
 	case ExpectRating:

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Safety comes before the plan (technique 15). Every text is read for
@@ -159,13 +160,15 @@ func (t *turn) whileHeld(text string, level Distress) {
 		t.commandWhileHeld(strings.ToLower(ev.Command), text)
 		return
 	}
-	if name, args, ok := t.e.spokenCommand(text, true); ok {
-		t.commandWhileHeld(name, args)
-		return
-	}
 	step := StepID("")
 	if t.p.Talk.Flow.Flow == flowSafety {
 		step = t.p.Talk.Flow.Step
+	}
+	// With nothing asked, "checkin" or "progress" alone is the command,
+	// as it is outside any flow.
+	if name, args, ok := t.e.spokenCommand(text, step != stepSafetyHeld); ok {
+		t.commandWhileHeld(name, args)
+		return
 	}
 	if ev.Action != "" && (ev.Token == "" || ev.Token != t.p.Talk.Flow.Token) && ev.Action != askSafety {
 		// A button of an older question (a reminder's): not now.
@@ -209,7 +212,9 @@ func (t *turn) answerConcern(text string) {
 	switch {
 	case feelsOkay(text):
 		t.say(say("safety.okay"))
-		t.goOn(true)
+		resume := t.p.Safety.Resume
+		t.goOn(false)
+		t.reopen(t.e.flows[resume.Flow], resume, false)
 		return
 	case wantsToGoOn(text):
 		t.goOn(true)
@@ -295,18 +300,28 @@ func (t *turn) goOn(back bool) {
 	if f != nil && f.step(resume.Step) != nil {
 		t.p.Talk.Flow = resume
 	}
-	if !back {
-		return
+	if back {
+		t.reopen(f, resume, true)
 	}
+}
+
+// reopen asks again the question the person was at (or, new here, the
+// first one); with welcome, they are welcomed back first. Someone who
+// only said they are all right was never away: no welcome.
+func (t *turn) reopen(f *Flow, at FlowState, welcome bool) {
 	switch {
-	case f != nil && f.step(resume.Step) != nil:
-		t.say(say("safety.welcome"))
+	case f != nil && f.step(at.Step) != nil:
+		if welcome {
+			t.say(say("safety.welcome"))
+		}
 		t.say(say("back.to.question"))
-		t.prompt(f.step(resume.Step))
+		t.prompt(f.step(at.Step))
 	case !t.p.Plan.Onboarded:
-		t.say(say("safety.begin"))
+		if welcome {
+			t.say(say("safety.begin"))
+		}
 		t.start(flowOnboard)
-	default:
+	case welcome:
 		t.say(say("safety.welcome"))
 	}
 }
@@ -389,21 +404,68 @@ func notYet(text string) bool {
 }
 
 // feelsOkay reports whether an answer to "how are you doing, really?"
-// says they are all right.
+// says they are all right: a word for all right, with hedges and filler
+// around it at most ("fine i guess", "ok-ish tbh", "yeah better now
+// thx"), nothing heavy ("not fine", "fine but i can't sleep"), and not
+// much else said — a longer answer is listened to as it is.
 func feelsOkay(text string) bool {
 	n := strings.TrimSuffix(normal(text), " thanks")
 	n = strings.TrimPrefix(n, "yeah ")
 	n = strings.TrimPrefix(n, "honestly ")
 	n = strings.TrimSuffix(n, " lol")
-	switch n {
-	case "ok", "okay", "fine", "i'm fine", "im fine", "i'm ok", "im ok", "i'm okay", "im okay", "all good", "good",
-		"i'm good", "im good", "alright", "i'm alright", "im alright", "all right", "not bad", "better", "better now",
-		"i'm fine really", "fine really", "just tired", "i'm just tired", "im just tired", "just stressed",
-		"i'm just stressed", "just busy", "it's just work", "its just work", "just a bad day", "just a long day",
-		"no i'm fine", "no im fine", "nah i'm fine", "nah im fine", "i'm doing ok", "im doing ok", "doing ok",
-		"doing okay", "pretty good", "i'm all right", "👍", "🙂", "it was a joke", "just joking", "joking", "kidding",
-		"i was joking", "i was kidding", "it's fine", "its fine", "no worries", "i'm safe", "im safe":
+	if okayAnswers[n] {
 		return true
 	}
-	return false
+	n = strings.NewReplacer("not too bad", "ok", "not that bad", "ok", "not bad", "ok", "no worries", "ok",
+		"ok-ish", "ok", "okay-ish", "ok", "alright-ish", "ok", "all right", "ok").Replace(n)
+	okay, other := false, 0
+	for _, w := range strings.FieldsFunc(n, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == '.' || r == '!' || r == '-' }) {
+		w = strings.Trim(w, "'’\"()?")
+		switch {
+		case okayWords[w]:
+			okay = true
+		case heavyWords[w]:
+			return false
+		case !hedgeWords[w]:
+			other++
+		}
+	}
+	return okay && other <= 2
+}
+
+// okayAnswers are whole answers that say all is well.
+var okayAnswers = setOf("ok", "okay", "fine", "i'm fine", "im fine", "i'm ok", "im ok", "i'm okay", "im okay", "all good", "good",
+	"i'm good", "im good", "alright", "i'm alright", "im alright", "all right", "not bad", "better", "better now",
+	"i'm fine really", "fine really", "just tired", "i'm just tired", "im just tired", "just stressed",
+	"i'm just stressed", "just busy", "it's just work", "its just work", "just a bad day", "just a long day",
+	"no i'm fine", "no im fine", "nah i'm fine", "nah im fine", "i'm doing ok", "im doing ok", "doing ok",
+	"doing okay", "pretty good", "i'm all right", "👍", "🙂", "it was a joke", "just joking", "joking", "kidding",
+	"i was joking", "i was kidding", "it's fine", "its fine", "no worries", "i'm safe", "im safe")
+
+// okayWords say "all right"; heavyWords say it is not; hedgeWords
+// change nothing of an answer ("fine i guess tbh").
+var (
+	okayWords = setOf("ok", "okay", "okey", "fine", "good", "alright", "allright", "better", "safe", "great", "well",
+		"decent", "grand", "solid", "okish", "okayish", "👍", "🙂", "😊", "👌")
+	heavyWords = setOf("not", "never", "bad", "awful", "terrible", "horrible", "shit", "shitty", "crap", "crappy", "struggling",
+		"struggle", "hard", "heavy", "worse", "worst", "low", "down", "sad", "depressed", "anxious", "lonely", "alone",
+		"scared", "afraid", "hopeless", "empty", "numb", "crying", "cry", "hate", "exhausted", "overwhelmed", "broken",
+		"lost", "idk", "dunno", "meh", "but", "although", "though", "except", "can't", "cant", "cannot", "won't", "wont",
+		"hurt", "hurting", "pain", "rough", "miserable", "awful", "😔", "😞", "😢", "😭", "💔", "🙁", "☹")
+	hedgeWords = setOf("i", "im", "i'm", "am", "guess", "think", "suppose", "tbh", "honestly", "really", "lol", "haha",
+		"thanks", "thank", "you", "thx", "ty", "yeah", "yea", "yep", "yes", "mostly", "pretty", "much", "kinda", "kind",
+		"of", "sorta", "sort", "just", "now", "a", "bit", "little", "actually", "doing", "feeling", "feel", "its", "it's",
+		"it", "all", "right", "ish", "overall", "today", "again", "for", "the", "most", "part", "no", "nah", "ok",
+		"quite", "very", "so", "fairly", "reasonably", "like", "um", "uh", "hmm", "well", "tired", "busy", "stressed",
+		"was", "joking", "kidding", "promise", "honest", "seriously", "totally", "and", "you're", "sweet", "kind",
+		"asking", "worry", "dont", "don't", "need", "to", "about", "me", "things", "are", "am", "being", "okay")
+)
+
+// setOf is a set of words.
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
 }

@@ -155,3 +155,52 @@ func TestSafetyTellsTheCoachOnlyOnYes(t *testing.T) {
 		}
 	}
 }
+
+// TestHowAreYouReallyIsListenedTo: the answer to "how are you doing,
+// really?" is heard in the person's own words. All right, said with
+// hedges ("fine i guess"), goes back to the plan; anything heavy, or
+// all right with a "but", gets the ways to help and the pause.
+func TestHowAreYouReallyIsListenedTo(t *testing.T) {
+	cases := []struct {
+		answer string
+		okay   bool
+	}{
+		{"fine i guess", true},
+		{"ok-ish tbh", true},
+		{"yeah better now thx", true},
+		{"im alright, just tired", true},
+		{"not too bad honestly", true},
+		{"all good 👍", true},
+		{"pretty decent actually", true},
+		{"not great", false},
+		{"fine but i cant sleep", false},
+		{"idk", false},
+		{"honestly pretty low", false},
+		{"not fine", false},
+		{"meh", false},
+		{"i don't know anymore", false},
+	}
+	for i, c := range cases {
+		t.Run(c.answer, func(t *testing.T) {
+			k := bottest.New(t, bottest.Options{})
+			who := "p" + strings.Repeat("x", i)
+			in := func(text string) string {
+				t.Helper()
+				return bottest.Joined(bottest.Texts(k.Send(bot.Event{Person: bottest.ID(who), Name: who, Text: text})))
+			}
+			in("hi")
+			in("skip")
+			if got := in("im so tired of everything lately tbh"); !strings.Contains(got, "How are you doing, really?") {
+				t.Fatalf("no gentle question: %q", got)
+			}
+			got := in(c.answer)
+			support := strings.Contains(got, "not a counsellor")
+			if c.okay && (support || !strings.Contains(got, "goal")) {
+				t.Errorf("%q was not heard as all right: %q", c.answer, got)
+			}
+			if !c.okay && !support {
+				t.Errorf("%q was heard as all right: %q", c.answer, got)
+			}
+		})
+	}
+}

@@ -50,6 +50,7 @@ const (
 	ExpectWho                      // who would notice
 	ExpectUp                       // what would move a rating up
 	ExpectNothing                  // nothing was asked: free text
+	ExpectConfirm                  // yes or no to a statement, or the statement in the person's words
 )
 
 // Kind is how a reply answers the question asked.
@@ -194,7 +195,7 @@ var readers = map[Expect]func(r *Reading, n string){
 	ExpectHabit: readHabit, ExpectTime: readTime, ExpectDays: readDays, ExpectRating: readRating,
 	ExpectReason: readReason, ExpectValues: readValues, ExpectCheckIn: readCheckIn, ExpectObstacle: readObstacle,
 	ExpectNote: readNote, ExpectYesNo: readYesNo, ExpectMilestones: readMilestones, ExpectChoice: readChoice,
-	ExpectWin: readWin, ExpectWho: readWho, ExpectUp: readUp, ExpectNothing: readFree,
+	ExpectWin: readWin, ExpectWho: readWho, ExpectUp: readUp, ExpectNothing: readFree, ExpectConfirm: readConfirm,
 }
 
 // The readings the readers try. Each reports whether it fits, and if it
@@ -275,7 +276,7 @@ func readGoal(r *Reading, n string) {
 
 func readStep(r *Reading, n string) {
 	_ = non(r, n) || ratingSaid(r, n) || asks(r, n, true) || doubts(r, n) ||
-		r.Pressure && !looksLikeAction(n) && other(r, ExpectReason) ||
+		(reasonLead(n) || (r.Pressure || reasonLike(n)) && !looksLikeAction(n)) && other(r, ExpectReason) ||
 		timeSaid(r, n) || daysSaid(r, n) || habitSaid(r, n) ||
 		answer(r)
 }
@@ -336,6 +337,7 @@ func readDays(r *Reading, n string) {
 func readRating(r *Reading, n string) {
 	_ = sarcastic(n) && r.Rating >= 8 && doubt(r) ||
 		r.Rating > 0 && answer(r) ||
+		timeSaid(r, n) || daysSaid(r, n) ||
 		ratingProblem(n) && answer(r) || // a number off the scale: the parser says why
 		asks(r, n, false) || doubts(r, n) || non(r, n) ||
 		habitSaid(r, n) || timeSaid(r, n) ||
@@ -382,10 +384,10 @@ func readValues(r *Reading, n string) {
 	_ = doubts(r, n) || non(r, n) ||
 		r.Pressure && answer(r) ||
 		ratingSaid(r, n) ||
-		r.Outcome != "" && (words(n) <= 12 || reportLike(n)) && !isReason(n) && report(r) ||
-		(reportLike(n) || reflection.MatchString(plain(n))) && !isReason(n) && other(r, ExpectNote) ||
+		r.Outcome != "" && (words(n) <= 12 || reportLike(n)) && !reasonLike(n) && report(r) ||
+		(reportLike(n) || reflection.MatchString(plain(n))) && !reasonLike(n) && other(r, ExpectNote) ||
 		habitSaid(r, n) ||
-		asks(r, n, true) && !isReason(n) ||
+		asks(r, n, true) && !reasonLike(n) ||
 		answer(r)
 }
 
@@ -457,6 +459,19 @@ func readYesNo(r *Reading, n string) {
 		answer(r) // a sentence: the question's own parser decides
 }
 
+// readConfirm reads "is this your goal?": a yes or a no, or the goal in
+// the person's own words; a reason, a habit, a time or a number said
+// there belongs to another question ("it relaxes me" is why, not what).
+func readConfirm(r *Reading, n string) {
+	_ = r.IsYesNo && !asksFor2(n) && answer(r) ||
+		(reasonLead(n) || (r.Pressure || isReason(n)) && !looksLikeGoal(n)) && other(r, ExpectReason) ||
+		habitSaid(r, n) || timeSaid(r, n) || daysSaid(r, n) ||
+		asks(r, n, false) || doubts(r, n) ||
+		bareNumber(n) && r.Rating > 0 && other(r, ExpectRating) ||
+		non(r, n) ||
+		answer(r)
+}
+
 // asksFor2: a yes or no that goes on to ask for something ("no, make
 // it 8:30").
 func asksFor2(n string) bool { return asksFor(n) != NoAsk && words(n) > 2 }
@@ -464,7 +479,8 @@ func asksFor2(n string) bool { return asksFor(n) != NoAsk && words(n) > 2 }
 func readMilestones(r *Reading, n string) {
 	_ = non(r, n) || listLike(n) && answer(r) ||
 		doubts(r, n) || asks(r, n, true) ||
-		habitSaid(r, n) || timeSaid(r, n) ||
+		habitSaid(r, n) || timeSaid(r, n) || daysSaid(r, n) || ratingSaid(r, n) ||
+		(reasonLead(n) || (r.Pressure || reasonLike(n)) && !looksLikeGoal(n)) && other(r, ExpectReason) ||
 		answer(r)
 }
 
@@ -476,7 +492,9 @@ func readWin(r *Reading, n string) {
 }
 
 func readWho(r *Reading, n string) {
-	if non(r, n) || noHabit(n) && nothing(r) {
+	if non(r, n) || noHabit(n) && nothing(r) ||
+		ratingSaid(r, n) || timeSaid(r, n) || daysSaid(r, n) || habitSaid(r, n) ||
+		reasonLead(n) && other(r, ExpectReason) {
 		return
 	}
 	r.Kind = Answer

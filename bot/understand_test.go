@@ -63,7 +63,7 @@ func loadReplies(t *testing.T) []labelled {
 
 // questions maps the corpus's questions to what the bot expects there.
 var questions = map[string]bot.Expect{
-	"goal": bot.ExpectGoal, "doing": bot.ExpectGoal, "who": bot.ExpectWho, "confirm": bot.ExpectYesNo,
+	"goal": bot.ExpectGoal, "doing": bot.ExpectGoal, "who": bot.ExpectWho, "confirm": bot.ExpectConfirm,
 	"milestones": bot.ExpectMilestones, "step": bot.ExpectStep, "smaller": bot.ExpectSmaller,
 	"rating": bot.ExpectRating, "why": bot.ExpectReason, "up": bot.ExpectUp, "reason": bot.ExpectReason,
 	"values": bot.ExpectValues, "habit": bot.ExpectHabit, "time": bot.ExpectTime, "days": bot.ExpectDays,

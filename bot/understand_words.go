@@ -465,11 +465,19 @@ const doubtMore = `\b(not sure|unsure|doubt|dont think|dont know if|idk if|wonde
 
 func doubting(n string) bool { return doubtRe.MatchString(plain(n)) }
 
-var reasonRe = regexp.MustCompile(`^(because|cause|cuz|coz|bc|so that|so i|so my|to be|to feel|to finally|for my|for me|for the|it matters|it would|itd|it d|i want to be|i want to feel|i wanna be|i d feel|id feel|it means|it gives me|i care|being someone|being able|being more|being the|to prove|to show|to have|i want my|because i|i feel like it would|i think it would|ive always|i always wanted|i need to|health|my health|my kids|my family|my future)\b|\b(because|so that|matters to me|important to me|means a lot|mean a lot|would mean|would make me|would give me|would let me|for my (kids|family|health|future|career|self)|i want to feel|i want to be someone|proud of myself|be proud|feel proud)\b`)
+var reasonRe = regexp.MustCompile(`^(because|cause|cuz|coz|bc|so that|so i|so my|to be|to feel|to finally|for my|for me|for the|it matters|it would|itd|it d|i want to be|i want to feel|i wanna be|i d feel|id feel|it means|it gives me|i care|being someone|being able|being more|being the|to prove|to show|to have|i want my|because i|i feel like it would|i think it would|ive always|i always wanted|i need to|health|my health|my kids|my family|my future)\b|\b(because|so that|matters to me|important to me|means a lot|mean a lot|would mean|would make me|would give me|would let me|for my (kids|family|health|future|career|self)|i want to feel|i want to be someone|proud of myself|be proud|feel proud)\b|^(it|that|this|doing it|doing that)( really| just| always)? (relaxes|calms|grounds|energises|energizes|clears|lifts|settles|steadies) (me|my)\b|\b(makes|made) me (feel )?(happy|happier|calm|calmer|better|good|relaxed|proud|alive|lighter|myself)\b`)
 
 // isReason reports a reply that gives a reason: "because…", "so that…",
 // "it would mean…".
 func isReason(n string) bool { return reasonRe.MatchString(plain(n)) }
+
+// beingRe is a way of being, said as why something matters ("mostly
+// just being kinder to myself"): a reason where values or a step were
+// asked, though a fine goal where a goal was.
+var beingRe = regexp.MustCompile(`^((not|mostly|just|really|probably|honestly|maybe) )*(being|becoming) [a-z]`)
+
+// reasonLike is a reason, or a way of being said as one.
+func reasonLike(n string) bool { return isReason(n) || beingRe.MatchString(plain(n)) }
 
 var reportRe = regexp.MustCompile(`^(it )?(went|was|did|wrote|walked|ran|read|called|sent|made|finished|managed|tried|felt|got|had|hit|cooked|cleaned|meditated|stretched|practiced|practised|studied|spoke|asked|posted|shipped|completed)\b|^(it went|went (fine|well|ok|okay|great|badly|alright)|it was (fine|good|ok|okay|great|hard|easy|rough)|my voice|i did|i managed|i finally|finally did|got it done|did it)\b|\b(went (fine|well|ok|okay|great|alright)|it was (fine|good|ok|okay|great|hard|easy|rough))\b`)
 
@@ -1171,7 +1179,7 @@ func habitPhrase(n string) bool {
 
 // reasonLead reports a reply that says a reason as one: "because…", "so
 // that…".
-var reasonLeadRe = regexp.MustCompile(`^(because|cause|cuz|coz|bc|so that|so i can|so i could|to be able to|i want to be|i want my|it matters|it would mean|it d mean|id feel)\b`)
+var reasonLeadRe = regexp.MustCompile(`^(because|cause|cuz|coz|bc|so that|so i can|so i could|to be able to|i want to be|i want my|it matters|it would mean|it d mean|id feel)\b|^(it|that|this|doing it|doing that) (really |just |always )?(makes|made|helps|relaxes|calms|grounds|settles) me\b`)
 
 func reasonLead(n string) bool { return reasonLeadRe.MatchString(plain(n)) }
 
