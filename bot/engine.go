@@ -231,6 +231,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) ([]Reply, error) {
 			redelivered = true
 			return nil, nil
 		}
+		if p == nil && lateForgetYes(ev) {
+			redelivered = true
+			return nil, nil
+		}
 		now := e.clock.Now()
 		if p == nil {
 			p = &Person{ID: ev.Person, Identity: Identity{Joined: now}}

@@ -593,3 +593,35 @@ func TestNobodyReachesAnotherPersonsData(t *testing.T) {
 		t.Errorf("a check-in was recorded for ana by someone else: %+v", ci)
 	}
 }
+
+// TestRedeliveredForgetYesDoesNothing: a forget confirmation that comes
+// again (the same event redelivered, or a second "yes" or button press
+// right after) neither re-creates the person nor starts onboarding.
+func TestRedeliveredForgetYesDoesNothing(t *testing.T) {
+	k := bottest.New(t, bottest.Options{})
+	k.Onboard("ana")
+	id := bottest.ID("ana")
+	bottest.Texts(k.Send(bot.Event{Person: id, Command: "forget"}))
+	yes := bot.Event{ID: "slack:m:C1:111.222", Person: id, Text: "yes"}
+	if got := k.Send(yes); len(got) != 1 || !strings.Contains(got[0].Text, "deleted") {
+		t.Fatalf("farewell = %+v", got)
+	}
+	again := []bot.Event{
+		yes, // Slack retries the same event
+		{ID: "slack:m:C1:111.333", Person: id, Text: "yes"},
+		{ID: "slack:a:U1:444", Person: id, Action: "forget", Text: "yes"},
+		{Person: id, Text: "Yes, delete everything"},
+	}
+	for _, ev := range again {
+		if got := k.Send(ev); len(got) != 0 {
+			t.Errorf("%+v answered %q", ev, bottest.Joined(bottest.Texts(got)))
+		}
+		if _, ok, _ := k.DB.Person(ctx, id); ok {
+			t.Fatalf("%+v re-created the person", ev)
+		}
+	}
+	// Anything else is a new beginning.
+	if got := k.Send(bot.Event{Person: id, Text: "hi"}); len(got) == 0 {
+		t.Fatal("hi after forget got no answer")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -28,14 +29,33 @@ func cmdForget(t *turn, _ string) { t.start(flowForget) }
 
 // parseForget deletes everything only on a clear yes.
 func parseForget(t *turn, r Reading) Next {
-	switch normal(r.Text) {
-	case "yes", "yes, delete everything", "delete", "delete everything":
+	switch {
+	case forgetYes(r.Text):
 		t.forget = true
 		return leave().saying(say("forget.done"))
-	case "no", "no, keep it", "keep", "cancel":
+	case slices.Contains([]string{"no", "no, keep it", "keep", "cancel"}, normal(r.Text)):
 		return finish().saying(say("forget.kept"))
 	}
 	return reask("problem.forget.yesno")
+}
+
+// forgetYes reports whether text is a clear yes to forget.
+func forgetYes(text string) bool {
+	return slices.Contains([]string{"yes", "yes, delete everything", "delete", "delete everything"}, normal(text))
+}
+
+// lateForgetYes reports whether ev, from someone the store does not know,
+// is a forget confirmation come again: the forget's own event
+// redelivered under another id, a second "yes" typed right after, or the
+// button pressed twice. It is answered with nothing and stores nothing:
+// answering would re-create the person just forgotten and start
+// onboarding them. A newcomer's first word being a bare "yes" loses
+// nothing by it: there is nothing it could answer.
+func lateForgetYes(ev Event) bool {
+	if ev.Action != "" {
+		return ev.Action == askForget
+	}
+	return ev.Command == "" && forgetYes(ev.Text)
 }
 
 // cmdShare sets whether the person's wins go to their group: the group

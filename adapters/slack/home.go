@@ -139,7 +139,7 @@ func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
 	default:
 		plan += "\n*Reminders:* none set"
 	}
-	add(slack.NewSectionBlock(mrkdwn(render.Trim(plan, maxSection)), nil, nil))
+	add(slack.NewSectionBlock(mrkdwn(render.TrimEscaped(plan, maxSection)), nil, nil))
 	streak := fmt.Sprintf("*Streak:* %s", days(s.Streak))
 	if s.BestStreak > s.Streak {
 		streak += fmt.Sprintf(" (best %s)", days(s.BestStreak))
@@ -156,7 +156,7 @@ func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
 			}
 			fmt.Fprintf(&b, "\n%s %d. %s", mark, i+1, escape(render.Trim(m.Text, 200)))
 		}
-		add(slack.NewSectionBlock(mrkdwn(render.Trim(b.String(), maxSection)), nil, nil))
+		add(slack.NewSectionBlock(mrkdwn(render.TrimEscaped(b.String(), maxSection)), nil, nil))
 	}
 	if len(s.RecentWins) > 0 {
 		var b strings.Builder
@@ -164,7 +164,7 @@ func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
 		for _, w := range s.RecentWins {
 			fmt.Fprintf(&b, "\n• %s — %s", escape(render.Trim(w.Text, 200)), w.At.In(loc).Format("Mon 2 Jan"))
 		}
-		add(slack.NewSectionBlock(mrkdwn(render.Trim(b.String(), maxSection)), nil, nil))
+		add(slack.NewSectionBlock(mrkdwn(render.TrimEscaped(b.String(), maxSection)), nil, nil))
 	}
 	add(slack.NewDividerBlock())
 	add(slack.NewActionBlock("ft-home",

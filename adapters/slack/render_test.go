@@ -8,6 +8,8 @@ import (
 
 	"followthrough/adapters/internal/render"
 	"followthrough/bot"
+
+	"github.com/slack-go/slack"
 )
 
 func TestEscapeNeutralisesSlackControlSequences(t *testing.T) {
@@ -148,5 +150,27 @@ func TestHomeViewEscapesAndShowsProgress(t *testing.T) {
 	b, _ = json.Marshal(homeView(bot.Snapshot{}, "/followthrough"))
 	if !strings.Contains(string(b), "Messages") {
 		t.Errorf("a newcomer's home does not say where to start: %s", b)
+	}
+}
+
+// TestHomeViewNeverCutsInsideAnEntity: a goal long enough to be cut,
+// with "&" at every place, never leaves half an entity ("&am…") at the
+// end of the App Home's plan section, wherever the cut lands.
+func TestHomeViewNeverCutsInsideAnEntity(t *testing.T) {
+	for pad := 0; pad < 6; pad++ {
+		goal := strings.Repeat("x", maxSection-len("*Goal:* ")-pad) + strings.Repeat("&", 10)
+		v := homeView(bot.Snapshot{Known: true, Zone: "UTC", Goal: goal}, "/followthrough")
+		sec, ok := v.Blocks.BlockSet[1].(*slack.SectionBlock)
+		if !ok {
+			t.Fatalf("block 1 is %T", v.Blocks.BlockSet[1])
+		}
+		text := sec.Text.Text
+		if n := utf8.RuneCountInString(text); n > maxSection {
+			t.Errorf("pad %d: %d characters", pad, n)
+		}
+		body := strings.TrimSuffix(text, render.Ellipsis)
+		if i := strings.LastIndexByte(body, '&'); i >= 0 && !strings.HasSuffix(body, "&amp;") {
+			t.Errorf("pad %d: ends inside an entity: …%q", pad, body[max(0, len(body)-12):])
+		}
 	}
 }

@@ -42,6 +42,22 @@ func Trim(s string, n int) string {
 	return string(r[:cut]) + Ellipsis
 }
 
+// TrimEscaped is Trim for text already entity-escaped (Slack's &amp;
+// &lt; &gt;, where every "&" starts an entity): a cut that would fall
+// inside an entity falls before it instead, so the text never ends in
+// half of one ("&am…"), which the platform would show as it is.
+func TrimEscaped(s string, n int) string {
+	t := Trim(s, n)
+	if t == s {
+		return t
+	}
+	body := strings.TrimSuffix(t, Ellipsis)
+	if i := strings.LastIndexByte(body, '&'); i >= 0 && !strings.Contains(body[i:], ";") {
+		return body[:i] + Ellipsis
+	}
+	return t
+}
+
 // halfFlag reports whether a cut before r[i] would split a flag: a pair
 // of regional indicators, counted from the start of their run.
 func halfFlag(r []rune, i int) bool {

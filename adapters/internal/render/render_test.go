@@ -137,3 +137,16 @@ func TestParseIDRefusesWhatItDidNotMake(t *testing.T) {
 		t.Error("a form id read as a command's")
 	}
 }
+
+// TestTrimEscapedNeverEndsInsideAnEntity: wherever the cut lands in a run
+// of entities, the text ends after a whole one.
+func TestTrimEscapedNeverEndsInsideAnEntity(t *testing.T) {
+	s := "ab" + strings.Repeat("&amp;", 4)
+	for n := 1; n < len(s)+2; n++ {
+		got := TrimEscaped(s, n)
+		body := strings.TrimSuffix(got, Ellipsis)
+		if strings.Count(body, "&") != strings.Count(body, ";") || !strings.HasPrefix(s, body) || len([]rune(got)) > n {
+			t.Errorf("TrimEscaped(%q, %d) = %q", s, n, got)
+		}
+	}
+}
