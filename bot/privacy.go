@@ -55,7 +55,9 @@ func lateForgetYes(ev Event) bool {
 	if ev.Action != "" {
 		return ev.Action == askForget
 	}
-	return ev.Command == "" && forgetYes(ev.Text)
+	// The console delivers nothing twice: there a first "yes" is a
+	// newcomer's first word, and is answered.
+	return ev.Command == "" && ev.Person.Platform() != "console" && forgetYes(ev.Text)
 }
 
 // cmdShare sets whether the person's wins go to their group: the group
