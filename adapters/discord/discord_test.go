@@ -560,3 +560,23 @@ func TestAnAnswerTooLateForItsInteractionGoesToTheDM(t *testing.T) {
 		t.Errorf("the DM says %q; want the help", text)
 	}
 }
+
+// TestMaskedLinkWinIsPostedInert: a public win written as a masked link
+// reaches the channel, through the real client, with the link made
+// inert: Discord shows the text and the address as they are, never a
+// link labelled with the person's words under the bot's name.
+func TestMaskedLinkWinIsPostedInert(t *testing.T) {
+	r := start(t, false)
+	r.DB.SetGroupSettings(bg, discordtest.Snowflake("g1"), bot.GroupSettings{Channel: "777"})
+	onboard(t, r, "501")
+	r.fake.SlashCommand("m1", "g1", "501", "ana", "share", map[string]any{"name": "who", "type": 3, "value": "public"})
+	r.fake.SlashCommand("m2", "g1", "501", "ana", "win", map[string]any{"name": "what", "type": 3, "value": "[Free Nitro](https://evil.example) and [x](<https://evil.example>)"})
+	reqs := r.fake.WaitFor(t, 5*time.Second, "the public win", func(reqs []discordtest.Request) bool {
+		return len(sentTo(reqs, "777")) >= 1
+	})
+	public := sentTo(reqs, "777")
+	want := `🎉 ana: [Free Nitro]\(https://evil.example) and [x]\(<https://evil.example>)`
+	if len(public) != 1 || content(public[0]) != want {
+		t.Fatalf("channel got %v, want %q", public, want)
+	}
+}

@@ -82,10 +82,21 @@ func buttons(r bot.Reply) []discordgo.MessageComponent {
 	return rows
 }
 
-// messages renders a reply as one or more messages: the text split at
-// Discord's limit, the buttons on the last one.
+// inertLinks makes every masked link ("[text](url)", which Discord
+// shows as text linking anywhere) inert by escaping the "(" after "]":
+// Discord then shows the words and the address as they are. The bot's own
+// wording never holds "](", so only the person's words are touched and
+// the whole text can go through it, once, before it is split; a split
+// inside "]\(" leaves no link either, as a link needs both halves in one
+// message. Markdown emphasis and <@…> mentions are not touched here: the
+// bot's own wording uses both (setup names the channel and role), and
+// allowed_mentions keeps any mention from pinging.
+func inertLinks(s string) string { return strings.ReplaceAll(s, "](", `]\(`) }
+
+// messages renders a reply as one or more messages: the text, its masked
+// links made inert, split at Discord's limit, the buttons on the last one.
 func messages(r bot.Reply) []*discordgo.MessageSend {
-	parts := split(r.Text, maxContent)
+	parts := split(inertLinks(r.Text), maxContent)
 	out := make([]*discordgo.MessageSend, len(parts))
 	for i, p := range parts {
 		out[i] = &discordgo.MessageSend{Content: p, AllowedMentions: noMentions()}
