@@ -180,10 +180,19 @@ func TestSlowBodiesHoldLittle(t *testing.T) {
 	if heap > 96<<20 {
 		t.Errorf("%d MiB held while %d connections sent slow bodies", heap>>20, conns)
 	}
-	if codes[http.StatusServiceUnavailable] < conns-2*32 || codes[0] > 0 {
-		t.Errorf("answers %v: want all but InFlight answered 503 before their body, and every one answered", codes)
+	// Bodies are read InFlight (32) at a time and cut off after
+	// BodyTimeout, so a slot frees each second: how many connections get
+	// one depends on how fast the 400 arrive, which the race detector
+	// slows several times over. The bound is on what the server holds
+	// (above) and on every connection being answered, in time.
+	turnedAway, limit := conns-2*32, 3*time.Second
+	if raceDetector {
+		turnedAway, limit = conns/2, 8*time.Second
 	}
-	if slowest > 3*time.Second {
+	if codes[http.StatusServiceUnavailable] < turnedAway || codes[0] > 0 {
+		t.Errorf("answers %v: want at least %d answered 503 before their body, and every one answered", codes, turnedAway)
+	}
+	if slowest > limit {
 		t.Errorf("a slow body held its connection %v", slowest)
 	}
 }
