@@ -62,8 +62,10 @@ func engineMessages(t *testing.T) []string {
 	// The engine's words, and those adapters send by themselves
 	// (through Engine.Phrase), such as the notice of a limit.
 	files, _ := filepath.Glob("../bot/*.go")
-	more, _ := filepath.Glob("../adapters/internal/*/*.go")
-	files = append(files, more...)
+	for _, dir := range []string{"../adapters/internal/*/*.go", "../adapters/discord/*.go", "../adapters/slack/*.go"} {
+		more, _ := filepath.Glob(dir)
+		files = append(files, more...)
+	}
 	seen := map[string]bool{}
 	var suffixes []string
 	for _, f := range files {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -80,7 +79,9 @@ func (a *Adapter) publishHome(ctx context.Context, id bot.PersonID) error {
 	if err != nil {
 		return fmt.Errorf("read progress: %w", err)
 	}
-	view := homeView(snap, a.o.Command)
+	view := homeView(snap, a.o.Command, func(name bot.Msg, x bot.Extra) string {
+		return a.o.Engine.Phrase(name, Platform, x)
+	})
 	b, _ := json.Marshal(view)
 	sum := sha256.Sum256(b)
 	a.home.mu.Lock()
@@ -110,45 +111,42 @@ func teamOfPerson(id bot.PersonID) string {
 }
 
 // homeView is a person's App Home tab: goal, step, reminders, streak,
-// milestones and recent wins, with buttons to change the plan.
-func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
+// milestones and recent wins, with buttons to change the plan, in the
+// words of the prompts (home.*), which say gives.
+func homeView(s bot.Snapshot, command string, say func(bot.Msg, bot.Extra) string) slack.HomeTabViewRequest {
 	var blocks []slack.Block
 	add := func(b slack.Block) { blocks = append(blocks, b) }
-	add(slack.NewHeaderBlock(plain("Your plan")))
+	line := func(name bot.Msg, value string) string { return say(name, bot.Extra{Value: value}) }
+	add(slack.NewHeaderBlock(plain(render.Trim(line("home.title", ""), maxHeader))))
 	if !s.Known || s.Goal == "" {
-		add(slack.NewSectionBlock(mrkdwn("Hi! I'm your accountability partner: together we turn a goal into one small step, "+
-			"and I check in with you between sessions.\nOpen the *Messages* tab and say hello to start, or use `"+escape(command)+" help`."), nil, nil))
+		add(slack.NewSectionBlock(mrkdwn(line("home.intro", escape(command))), nil, nil))
 		return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	}
 	loc, err := time.LoadLocation(s.Zone)
 	if err != nil {
 		loc = time.UTC
 	}
-	plan := "*Goal:* " + escape(s.Goal)
+	plan := []string{line("home.goal", escape(s.Goal))}
 	if s.Step != "" {
-		plan += "\n*Next step:* " + escape(s.Step)
+		plan = append(plan, line("home.step", escape(s.Step)))
 	}
 	if s.Anchor.Habit != "" {
-		plan += "\n*When:* " + escape(s.Anchor.Habit)
+		plan = append(plan, line("home.when", escape(s.Anchor.Habit)))
 	}
 	switch {
 	case s.Paused:
-		plan += "\n*Reminders:* paused"
+		plan = append(plan, line("home.paused", ""))
 	case !s.NextReminder.IsZero():
-		plan += "\n*Next reminder:* " + s.NextReminder.In(loc).Format("Mon 2 Jan, 15:04") + " (" + escape(s.Zone) + ")"
+		plan = append(plan, say("home.next", bot.Extra{Value: s.NextReminder.In(loc).Format("Mon 2 Jan, 15:04"), Due: escape(s.Zone)}))
 	default:
-		plan += "\n*Reminders:* none set"
+		plan = append(plan, line("home.none", ""))
 	}
-	add(slack.NewSectionBlock(mrkdwn(render.TrimEscaped(plan, maxSection)), nil, nil))
-	streak := fmt.Sprintf("*Streak:* %s", days(s.Streak))
-	if s.BestStreak > s.Streak {
-		streak += fmt.Sprintf(" (best %s)", days(s.BestStreak))
-	}
-	streak += fmt.Sprintf("   *Check-ins:* %d   *Wins:* %d", s.CheckIns, s.Wins)
-	add(slack.NewSectionBlock(mrkdwn(streak), nil, nil))
+	add(slack.NewSectionBlock(mrkdwn(render.TrimEscaped(strings.Join(plan, "\n"), maxSection)), nil, nil))
+	add(slack.NewSectionBlock(mrkdwn(say("home.streak", bot.Extra{Done: s.Streak, Of: s.BestStreak,
+		CheckInCount: s.CheckIns, WinCount: s.Wins})), nil, nil))
 	if len(s.Milestones) > 0 {
 		var b strings.Builder
-		b.WriteString("*Milestones*")
+		b.WriteString(line("home.milestones", ""))
 		for i, m := range s.Milestones {
 			mark := "▫️"
 			if !m.Done.IsZero() {
@@ -160,20 +158,23 @@ func homeView(s bot.Snapshot, command string) slack.HomeTabViewRequest {
 	}
 	if len(s.RecentWins) > 0 {
 		var b strings.Builder
-		b.WriteString("*Recent wins* 🎉")
+		b.WriteString(line("home.wins", ""))
 		for _, w := range s.RecentWins {
 			fmt.Fprintf(&b, "\n• %s — %s", escape(render.Trim(w.Text, 200)), w.At.In(loc).Format("Mon 2 Jan"))
 		}
 		add(slack.NewSectionBlock(mrkdwn(render.TrimEscaped(b.String(), maxSection)), nil, nil))
 	}
 	add(slack.NewDividerBlock())
+	button := func(name bot.Msg, style slack.Style, kind string, parts ...string) slack.BlockElement {
+		return homeButton(render.Trim(line(name, ""), maxButtonText), style, kind, parts...)
+	}
 	add(slack.NewActionBlock("ft-home",
-		homeButton("Done today ✓", slack.StylePrimary, render.KindCommand, "checkin", "done"),
-		homeButton("Partly", "", render.KindCommand, "checkin", "partly"),
-		homeButton("Not yet", "", render.KindCommand, "checkin", "not yet"),
-		homeButton("Change goal", "", render.KindForm, "goal"),
-		homeButton("Change step", "", render.KindForm, "step"),
-		homeButton("Reminder time", "", render.KindForm, "remind"),
+		button("home.button.done", slack.StylePrimary, render.KindCommand, "checkin", "done"),
+		button("home.button.partly", "", render.KindCommand, "checkin", "partly"),
+		button("home.button.notyet", "", render.KindCommand, "checkin", "not yet"),
+		button("home.button.goal", "", render.KindForm, "goal"),
+		button("home.button.step", "", render.KindForm, "step"),
+		button("home.button.remind", "", render.KindForm, "remind"),
 	))
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 }
@@ -185,11 +186,4 @@ func homeButton(label string, style slack.Style, kind string, parts ...string) *
 	b := slack.NewButtonBlockElement(id, id, plain(label))
 	b.Style = style
 	return b
-}
-
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return strconv.Itoa(n) + " days"
 }

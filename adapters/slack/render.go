@@ -23,6 +23,7 @@ const (
 	maxViewTitle   = 24  // a modal's title, and its submit and close buttons
 	maxInputLabel  = 2000
 	maxPlaceholder = 150
+	maxHeader      = 150 // a header block's text
 )
 
 // escape makes text safe to put in mrkdwn: Slack reads &, < and > as

@@ -8,6 +8,7 @@ import (
 
 	"followthrough/adapters/internal/render"
 	"followthrough/bot"
+	"followthrough/prompts"
 
 	"github.com/slack-go/slack"
 )
@@ -135,7 +136,7 @@ func TestHomeViewEscapesAndShowsProgress(t *testing.T) {
 	snap := bot.Snapshot{Known: true, Zone: "Europe/Berlin", Goal: "write <!channel> & more", Step: "open the file",
 		Anchor: bot.Anchor{Habit: "after my 9:00 coffee"}, Streak: 3, BestStreak: 5, CheckIns: 7, Wins: 2,
 		RecentWins: []bot.Win{{Text: "sent the <!here> email"}}, Milestones: []bot.Milestone{{Text: "draft"}}}
-	b, _ := json.Marshal(homeView(snap, "/followthrough"))
+	b, _ := json.Marshal(homeView(snap, "/followthrough", homeWords(t)))
 	js := string(b)
 	for _, want := range []string{"write &amp;lt;!channel&amp;gt; &amp;amp; more", "3 days", "best 5 days", "sent the &amp;lt;!here&amp;gt; email", "draft", "ft|form|goal", "ft|cmd|checkin|done"} {
 		// json.Marshal escapes & < > as \u0026 \u003c \u003e.
@@ -147,7 +148,7 @@ func TestHomeViewEscapesAndShowsProgress(t *testing.T) {
 	if strings.Contains(js, `\u003c!`) {
 		t.Errorf("home view carries a raw control sequence: %s", js)
 	}
-	b, _ = json.Marshal(homeView(bot.Snapshot{}, "/followthrough"))
+	b, _ = json.Marshal(homeView(bot.Snapshot{}, "/followthrough", homeWords(t)))
 	if !strings.Contains(string(b), "Messages") {
 		t.Errorf("a newcomer's home does not say where to start: %s", b)
 	}
@@ -159,7 +160,7 @@ func TestHomeViewEscapesAndShowsProgress(t *testing.T) {
 func TestHomeViewNeverCutsInsideAnEntity(t *testing.T) {
 	for pad := 0; pad < 6; pad++ {
 		goal := strings.Repeat("x", maxSection-len("*Goal:* ")-pad) + strings.Repeat("&", 10)
-		v := homeView(bot.Snapshot{Known: true, Zone: "UTC", Goal: goal}, "/followthrough")
+		v := homeView(bot.Snapshot{Known: true, Zone: "UTC", Goal: goal}, "/followthrough", homeWords(t))
 		sec, ok := v.Blocks.BlockSet[1].(*slack.SectionBlock)
 		if !ok {
 			t.Fatalf("block 1 is %T", v.Blocks.BlockSet[1])
@@ -172,5 +173,21 @@ func TestHomeViewNeverCutsInsideAnEntity(t *testing.T) {
 		if i := strings.LastIndexByte(body, '&'); i >= 0 && !strings.HasSuffix(body, "&amp;") {
 			t.Errorf("pad %d: ends inside an entity: …%q", pad, body[max(0, len(body)-12):])
 		}
+	}
+}
+
+// homeWords renders the App Home's words from the shipped prompts.
+func homeWords(t *testing.T) func(bot.Msg, bot.Extra) string {
+	t.Helper()
+	words, err := prompts.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(name bot.Msg, x bot.Extra) string {
+		s, err := words.Say(string(name), Platform, 0, bot.Data{Extra: x})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		return s
 	}
 }
